@@ -1,0 +1,114 @@
+"""Standard five-field cron expressions, translated for APScheduler 3.
+
+Cron numbers weekdays 0-7 with 0 and 7 = Sunday and 1 = Monday; APScheduler's ``CronTrigger``
+numbers them 0-6 from Monday. We expand the weekday field into day *names*, which mean the same to
+both, so ``0 9 * * 1`` fires on Mondays as any crontab user expects.
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from apscheduler.triggers.cron import CronTrigger
+
+__all__ = ["CronError", "build_trigger", "parse_cron"]
+
+_DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+_MACROS = {
+    "@weekly": "0 0 * * 0",
+    "@daily": "0 0 * * *",
+    "@midnight": "0 0 * * *",
+    "@hourly": "0 * * * *",
+    "@monthly": "0 0 1 * *",
+}
+_FIELDS = ("minute", "hour", "day", "month", "day_of_week")
+
+
+class CronError(ValueError):
+    """The cron expression cannot be understood; the message says which part and why."""
+
+
+def _day_number(token: str, expr: str) -> int:
+    token = token.strip().lower()
+    if token[:3] in _DAY_NAMES and token.isalpha():
+        return _DAY_NAMES.index(token[:3])
+    if token.isdigit() and 0 <= int(token) <= 7:
+        return int(token) % 7
+    raise CronError(f"OVERAGE_SCHEDULE {expr!r}: weekday {token!r} must be 0-7 (0 and 7 = Sunday) or MON..SUN")
+
+
+def _expand_weekdays(field: str, expr: str) -> str:
+    """Translate a cron weekday field into APScheduler's comma-separated day names."""
+    if field == "*":
+        return "*"
+    days: set[int] = set()
+    for part in field.split(","):
+        if not part:
+            raise CronError(f"OVERAGE_SCHEDULE {expr!r}: empty item in the weekday field")
+        step = 1
+        if "/" in part:
+            part, step_text = part.split("/", 1)
+            if not step_text.isdigit() or int(step_text) < 1:
+                raise CronError(f"OVERAGE_SCHEDULE {expr!r}: bad step {step_text!r} in the weekday field")
+            step = int(step_text)
+        if part == "*":
+            start, end = 0, 6
+        elif "-" in part:
+            low, high = part.split("-", 1)
+            start, end = _day_number(low, expr), _day_number(high, expr)
+            if high.strip() == "7":
+                end = 7
+            if end < start:
+                raise CronError(f"OVERAGE_SCHEDULE {expr!r}: weekday range {part!r} runs backwards")
+        else:
+            start = end = _day_number(part, expr)
+        days.update(day % 7 for day in range(start, end + 1, step))
+    # APScheduler wants its own order (Monday first); names avoid any numbering confusion.
+    ordered = sorted(days, key=lambda day: (day + 6) % 7)
+    return ",".join(_DAY_NAMES[day] for day in ordered)
+
+
+def parse_cron(expr: str) -> dict[str, str]:
+    """Split and check a five-field cron expression.
+
+    Args:
+        expr: e.g. ``"0 9 * * MON"`` or ``"0 9 * * 1"``; ``@weekly`` and friends are accepted.
+
+    Returns:
+        The APScheduler ``CronTrigger`` fields (``minute``, ``hour``, ``day``, ``month``, ``day_of_week``).
+
+    Raises:
+        CronError: the expression is not valid cron.
+    """
+    text = _MACROS.get(expr.strip().lower(), expr.strip())
+    parts = text.split()
+    if len(parts) != 5:
+        raise CronError(
+            f"OVERAGE_SCHEDULE {expr!r} must have five fields: minute hour day-of-month month weekday, "
+            "e.g. '0 9 * * MON'"
+        )
+    fields = dict(zip(_FIELDS, parts, strict=True))
+    if fields["day"] != "*" and fields["day_of_week"] != "*":
+        raise CronError(
+            f"OVERAGE_SCHEDULE {expr!r}: restrict either the day of the month or the weekday, not both"
+        )
+    fields["day_of_week"] = _expand_weekdays(fields["day_of_week"], expr)
+    fields["month"] = fields["month"].lower()
+    try:
+        CronTrigger(**fields, timezone="UTC")
+    except ValueError as exc:
+        raise CronError(f"OVERAGE_SCHEDULE {expr!r}: {exc}") from exc
+    return fields
+
+
+def build_trigger(expr: str, timezone: tzinfo) -> CronTrigger:
+    """Build the APScheduler trigger for a cron expression in the reseller's time zone.
+
+    Args:
+        expr: a five-field cron expression (see :func:`parse_cron`).
+        timezone: the zone whose wall clock the expression follows.
+
+    Returns:
+        A ``CronTrigger`` firing at the same moments a crontab line would.
+    """
+    return CronTrigger(**parse_cron(expr), timezone=timezone)

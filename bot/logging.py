@@ -1,0 +1,130 @@
+"""structlog setup: JSON lines in production, a readable console in a terminal, secrets redacted.
+
+:func:`configure_logging` is called once by the CLI. Every log line passes through
+:func:`redact_secrets`, which removes known secret values (registered with :func:`register_secret`,
+e.g. the Keepnet client secret and each access token as it is issued), bearer tokens, and the
+values of keys that name a secret (``authorization``, ``client_secret``, ``token``…).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import MutableMapping
+from typing import Any, Literal
+
+import structlog
+
+__all__ = ["configure_logging", "redact_secrets", "register_secret", "registered_secret_count"]
+
+_REDACTED = "[redacted]"
+_SECRET_KEYS = re.compile(
+    r"(authorization|client_secret|secret|password|access_token|token|signing|api_key|cookie)", re.I
+)
+_BEARER = re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9\-._~+/]+=*")
+_SLACK_TOKEN = re.compile(r"\bxox[abposr]-[A-Za-z0-9-]+|\bxapp-[A-Za-z0-9-]+")
+_EXPORT_LINK = re.compile(r"(/exports/)[A-Za-z0-9_\-.=~]+")
+_secrets: set[str] = set()
+
+
+def register_secret(value: str | None) -> None:
+    """Remember a secret value so that it never appears in a log line.
+
+    Args:
+        value: the secret (short values under 6 characters are ignored to avoid mangling logs).
+    """
+    if value and len(value) >= 6:
+        _secrets.add(value)
+
+
+def registered_secret_count() -> int:
+    """How many secret values are registered (for tests)."""
+    return len(_secrets)
+
+
+def _scrub(text: str) -> str:
+    for secret in _secrets:
+        if secret in text:
+            text = text.replace(secret, _REDACTED)
+    text = _BEARER.sub(r"\1 " + _REDACTED, text)
+    text = _SLACK_TOKEN.sub(_REDACTED, text)
+    return _EXPORT_LINK.sub(r"\1" + _REDACTED, text)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return _scrub(value)
+    if isinstance(value, dict):
+        return {k: (_REDACTED if _SECRET_KEYS.search(str(k)) else _clean(v)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_clean(v) for v in value)
+    if isinstance(value, BaseException):
+        return _scrub(repr(value))
+    return value
+
+
+def redact_secrets(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """structlog processor removing secrets from every field of a log line."""
+    for key in list(event_dict):
+        value = event_dict[key]
+        if _SECRET_KEYS.search(key) and key not in ("event",) and value is not None:
+            event_dict[key] = _REDACTED
+        else:
+            event_dict[key] = _clean(value)
+    return event_dict
+
+
+def _redact_rendered(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    # exc_info is rendered into "exception" text by format_exc_info; scrub it after that.
+    if isinstance(event_dict.get("exception"), str):
+        event_dict["exception"] = _scrub(event_dict["exception"])
+    return event_dict
+
+
+def configure_logging(
+    *, level: str = "INFO", fmt: Literal["json", "console"] | None = None, stream: Any = None
+) -> None:
+    """Configure structlog and the standard library's logging (aiohttp, slack_sdk, apscheduler).
+
+    Args:
+        level: the minimum level name.
+        fmt: ``json`` or ``console``; None picks console for a terminal and JSON otherwise.
+        stream: where to write (default standard error).
+    """
+    out = stream or sys.stderr
+    if fmt is None:
+        fmt = "console" if getattr(out, "isatty", lambda: False)() else "json"
+    renderer: Any = (
+        structlog.dev.ConsoleRenderer(colors=False)
+        if fmt == "console"
+        else structlog.processors.JSONRenderer(sort_keys=False)
+    )
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.stdlib.ExtraAdder(),
+        structlog.processors.format_exc_info,
+        redact_secrets,
+        _redact_rendered,
+    ]
+    structlog.configure(
+        processors=[*shared[:3], shared[3], *shared[5:], structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=False,
+    )
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=shared,
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("aiohttp.access",):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
