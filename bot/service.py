@@ -1,0 +1,212 @@
+"""Reports and exports for every front end, with Keepnet protected from bursts.
+
+:class:`ReportService` is what Slack, Teams, the weekly job and ``overage-bot preview`` call.
+Concurrent requests for the same query share one Keepnet fetch (single-flight), and a fetch younger
+than ``OVERAGE_CACHE_S`` is reused (its age is shown by the renderers); ``fresh=True`` (Refresh,
+the weekly post) always reads Keepnet again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Protocol
+
+import structlog
+
+from bot.exports import export_filename, neutralize_csv_file
+from bot.keepnet.client import KeepnetClient
+from bot.keepnet.models import Company, ExportFile, ExportKind
+from bot.report import OverageReport, Snapshot, build_report
+
+__all__ = ["ReportService", "SnapshotSource"]
+
+log = structlog.get_logger(__name__)
+
+
+class SnapshotSource(Protocol):
+    """Where last week's snapshot comes from (the store)."""
+
+    async def latest_snapshot(self) -> Snapshot | None:
+        """The most recent weekly snapshot, or None before the first weekly post."""
+        ...
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    companies: tuple[Company, ...]
+    customer_count: int
+    generated_at: datetime
+    fetched_monotonic: float
+
+
+class ReportService:
+    """Builds overage reports and people-ready exports from Keepnet.
+
+    Args:
+        client: the Keepnet client.
+        source: the data source label shown under every report.
+        top_n: default number of offenders shown.
+        tz: the reseller's time zone (export file names use its date).
+        cache_s: how long a fetched report may be reused.
+        seat_price: price of one excess user, if configured.
+        currency: ISO code for the price.
+        snapshots: where last week's snapshot comes from (None: no week-over-week line).
+        clock: current time, aware UTC.
+        monotonic: a monotonic clock for cache ages.
+    """
+
+    def __init__(
+        self,
+        *,
+        client: KeepnetClient,
+        source: str,
+        top_n: int,
+        tz: tzinfo,
+        cache_s: float = 60.0,
+        seat_price: float | None = None,
+        currency: str = "USD",
+        snapshots: SnapshotSource | None = None,
+        clock: Callable[[], datetime],
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._client = client
+        self._source = source
+        self._top_n = top_n
+        self._tz = tz
+        self._cache_s = cache_s
+        self._seat_price = seat_price
+        self._currency = currency
+        self._snapshots = snapshots
+        self._clock = clock
+        self._monotonic = monotonic
+        self._cache: dict[str, _Fetched] = {}
+        self._inflight: dict[str, asyncio.Task[_Fetched]] = {}
+        self.keepnet_fetches = 0
+
+    @property
+    def client(self) -> KeepnetClient:
+        """The Keepnet client (for ``check``)."""
+        return self._client
+
+    @property
+    def source(self) -> str:
+        """The data source label."""
+        return self._source
+
+    async def report(self, *, query: str = "", top_n: int | None = None, fresh: bool = False) -> OverageReport:
+        """The overage report for a query.
+
+        Args:
+            query: Keepnet's ``SearchInputTextValue``; "" for all customers.
+            top_n: how many offenders to show (default ``OVERAGE_TOP_N``).
+            fresh: skip the cache (an in-flight fetch is still shared).
+
+        Returns:
+            The report; unfiltered reports carry the change since the last weekly snapshot.
+
+        Raises:
+            KeepnetError: Keepnet could not produce the complete list.
+        """
+        key = query.strip()
+        fetched = await self._fetch(key, fresh=fresh)
+        previous = None
+        if not key and self._snapshots is not None:
+            previous = await self._snapshots.latest_snapshot()
+        return build_report(
+            fetched.companies,
+            customer_count=fetched.customer_count,
+            top_n=top_n or self._top_n,
+            generated_at=fetched.generated_at,
+            source=self._source,
+            query=key,
+            previous=previous,
+            seat_price=self._seat_price,
+            currency=self._currency,
+        )
+
+    def age_s(self, report: OverageReport) -> float:
+        """How old the report's data is, in seconds (0 for a fresh fetch)."""
+        return max(0.0, (self._clock() - report.generated_at).total_seconds())
+
+    async def _fetch(self, key: str, *, fresh: bool) -> _Fetched:
+        cached = self._cache.get(key)
+        if (
+            not fresh
+            and cached is not None
+            and self._monotonic() - cached.fetched_monotonic < self._cache_s
+        ):
+            return cached
+        task = self._inflight.get(key)
+        if task is None:
+            task = asyncio.create_task(self._load(key))
+            self._inflight[key] = task
+            task.add_done_callback(lambda _t, k=key: self._inflight.pop(k, None))
+        return await asyncio.shield(task)
+
+    async def _load(self, key: str) -> _Fetched:
+        self.keepnet_fetches += 1
+        started = self._monotonic()
+        over, customers = await asyncio.gather(
+            self._client.fetch_over_limit(key), self._client.count_customers(key)
+        )
+        fetched = _Fetched(
+            companies=over.companies,
+            customer_count=customers,
+            generated_at=self._clock(),
+            fetched_monotonic=self._monotonic(),
+        )
+        self._cache[key] = fetched
+        log.info(
+            "keepnet_report_fetched",
+            query=key,
+            over_limit=len(over.companies),
+            customers=customers,
+            pages=over.pages_read,
+            duration_ms=round((self._monotonic() - started) * 1000),
+        )
+        return fetched
+
+    @asynccontextmanager
+    async def export_file(self, kind: ExportKind, *, query: str = "") -> AsyncIterator[ExportFile]:
+        """A fresh export from Keepnet, ready to hand to people; deleted on exit.
+
+        CSV cells that a spreadsheet would run as formulas are neutralized; XLSX passes unchanged.
+
+        Args:
+            kind: ``"CSV"`` or ``"Excel"``.
+            query: the same search text as the report.
+
+        Yields:
+            The export on disk.
+        """
+        day = self._clock().astimezone(self._tz).date()
+        with tempfile.TemporaryDirectory(prefix="overage-export-") as folder:
+            raw = await self._client.export(
+                kind, text=query.strip(), filename=export_filename(kind, day), directory=Path(folder)
+            )
+            try:
+                if kind == "CSV":
+                    clean = Path(folder) / raw.filename
+                    if clean == raw.path:
+                        clean = Path(folder) / ("clean-" + raw.filename)
+                    await asyncio.to_thread(neutralize_csv_file, raw.path, clean)
+                    raw.path.unlink()
+                    yield ExportFile(
+                        path=clean,
+                        filename=raw.filename,
+                        content_type=raw.content_type,
+                        kind=kind,
+                        size=clean.stat().st_size,
+                    )
+                else:
+                    yield raw
+            finally:
+                with suppress(FileNotFoundError):
+                    raw.path.unlink()
