@@ -1,0 +1,107 @@
+"""The bot's one aiohttp server: ``/healthz`` always, plus whatever routes the chat edges bring.
+
+Slack's HTTP mode (``POST /slack/events``), Teams (``POST /api/messages``) and the private export
+links (``GET /exports/…``) are mounted here by :func:`create_web_app`; Socket Mode, the scheduler and
+the store are started and stopped with the server's life cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from aiohttp import web
+
+__all__ = ["HEALTH_STATE", "HealthState", "create_web_app"]
+
+
+class _Connection(Protocol):
+    def is_connected(self) -> bool: ...
+
+
+class _LastPostSource(Protocol):
+    async def last_post(self) -> Any: ...
+
+
+@dataclass
+class HealthState:
+    """What ``/healthz`` reports.
+
+    Attributes:
+        slack_mode: ``socket``, ``http`` or ``off``.
+        teams: whether the Teams edge is on.
+        socket: the Socket Mode connection, when used.
+        store: where the last weekly post is read from.
+        next_run: returns the next weekly run time, or None when no weekly post is configured.
+    """
+
+    slack_mode: str = "off"
+    teams: bool = False
+    socket: _Connection | None = None
+    store: _LastPostSource | None = None
+    next_run: Callable[[], datetime | None] = field(default=lambda: None)
+
+
+HEALTH_STATE = web.AppKey("health_state", HealthState)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    state = request.app[HEALTH_STATE]
+    connected = state.socket.is_connected() if state.socket is not None else None
+    body: dict[str, Any] = {
+        "status": "ok",
+        "slack": {"mode": state.slack_mode, "connected": connected},
+        "teams": {"enabled": state.teams},
+        "last_weekly_post": None,
+        "next_run": _iso(state.next_run()),
+    }
+    if state.store is not None:
+        record = await state.store.last_post()
+        if record is not None:
+            body["last_weekly_post"] = {
+                "destination": getattr(record, "destination", None),
+                "period": getattr(record, "period", None),
+                "outcome": getattr(record, "state", None),
+                "at": _iso(getattr(record, "completed_at", None) or getattr(record, "claimed_at", None)),
+                "error": getattr(record, "last_error", None),
+            }
+    status = 200
+    if state.slack_mode == "socket" and not connected:
+        body["status"] = "slack socket disconnected"
+        status = 503
+    return web.json_response(body, status=status)
+
+
+def create_web_app(
+    *,
+    health: HealthState,
+    routes: Sequence[web.AbstractRouteDef] = (),
+    on_startup: Sequence[Callable[[web.Application], Awaitable[None]]] = (),
+    on_cleanup: Sequence[Callable[[web.Application], Awaitable[None]]] = (),
+    client_max_size: int = 1024**2,
+) -> web.Application:
+    """Build the server application.
+
+    Args:
+        health: the state ``/healthz`` reports.
+        routes: the chat edges' routes.
+        on_startup: hooks run when the server starts (Socket Mode, scheduler…).
+        on_cleanup: hooks run on shutdown, in order.
+        client_max_size: the largest request body accepted.
+
+    Returns:
+        The aiohttp application, serving ``GET /healthz`` and the given routes.
+    """
+    app = web.Application(client_max_size=client_max_size)
+    app[HEALTH_STATE] = health
+    app.router.add_get("/healthz", _healthz)
+    app.router.add_routes(routes)
+    app.on_startup.extend(on_startup)
+    app.on_cleanup.extend(on_cleanup)
+    return app
