@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.config import ConfigError
+from bot.config import ConfigError, Settings, load_settings
 
 __all__ = ["entry_point", "main"]
 
@@ -52,32 +52,32 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _dispatch(args: argparse.Namespace) -> int:
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     command = args.command
     if command == "preview":
         from bot.cli_preview import preview
 
-        return asyncio.run(preview(out=args.out))
+        return asyncio.run(preview(settings, out=args.out))
     if command == "sandbox":
         from bot.cli_sandbox import sandbox
 
-        return asyncio.run(sandbox(args))
+        return asyncio.run(sandbox(settings, args))
     if command == "run":
         from bot.cli_run import run
 
-        return asyncio.run(run())
+        return asyncio.run(run(settings))
     if command == "post":
         from bot.cli_post import post
 
-        return asyncio.run(post(channel=args.channel, teams_channel=args.teams_channel, key=args.key))
+        return asyncio.run(post(settings, channel=args.channel, teams_channel=args.teams_channel, key=args.key))
     if command == "check":
         from bot.cli_check import check
 
-        return asyncio.run(check())
+        return asyncio.run(check(settings))
     if command == "teams-package":
         from bot.cli_post import teams_package
 
-        return teams_package(out=args.out)
+        return teams_package(settings, out=args.out)
     raise AssertionError(f"unknown command {command}")  # argparse rejects unknown commands first
 
 
@@ -85,7 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit code (0 ok, 1 failure, 2 configuration error)."""
     args = _parser().parse_args(argv)
     try:
-        return _dispatch(args)
+        settings = load_settings()
+        return _dispatch(args, settings)
     except ConfigError as exc:
         print(f"overage-bot: {exc}", file=sys.stderr)
         return 2

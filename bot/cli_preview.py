@@ -12,7 +12,7 @@ import sys
 from contextlib import AsyncExitStack
 from pathlib import Path
 
-from bot.config import load_settings
+from bot.config import Settings
 from bot.deps import utc_now
 from bot.keepnet.client import KeepnetClient
 from bot.keepnet.errors import KeepnetError
@@ -24,16 +24,16 @@ from bot.slack.blocks import block_kit_builder_url, build_report_message
 __all__ = ["preview"]
 
 
-async def preview(*, out: Path) -> int:
+async def preview(settings: Settings, *, out: Path) -> int:
     """Print the report, write the CSV/XLSX exports and ``message.json`` to ``out``.
 
     Args:
+        settings: the configuration.
         out: the folder to write into (created if needed).
 
     Returns:
         The exit code: 0, or 1 with the error's remediation on standard error.
     """
-    settings = load_settings()
     setup_logging(settings, quiet=True)
     async with AsyncExitStack() as stack:
         if settings.uses_sandbox:

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import argparse
 
-from bot.config import load_settings
+from bot.config import Settings
 from bot.runtime import setup_logging
 from bot.sandbox import Faults, serve_sandbox
 
 __all__ = ["sandbox"]
 
 
-async def sandbox(args: argparse.Namespace) -> int:
+async def sandbox(settings: Settings, args: argparse.Namespace) -> int:
     """Serve the sandbox until interrupted.
 
     Args:
+        settings: the configuration (logging).
         args: the parsed ``sandbox`` options (host, port and the faults).
 
     Returns:
         The exit code.
     """
-    setup_logging(load_settings())
+    setup_logging(settings)
     faults = Faults(
         latency_ms=args.latency_ms,
         fail_429=args.fail_429,
