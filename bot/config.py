@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    https_proxy: str | None = None  # HTTPS_PROXY: outbound proxy for the Slack Web API and Socket Mode
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=0, le=65535)
 
