@@ -52,7 +52,9 @@ class KeepnetError(Exception):
 class KeepnetConfigError(KeepnetError):
     """No Keepnet credential is configured."""
 
-    default_remediation = "Set KEEPNET_CLIENT_ID and KEEPNET_CLIENT_SECRET (Company → Company Settings → REST API)."
+    default_remediation = (
+        "Set KEEPNET_CLIENT_ID and KEEPNET_CLIENT_SECRET (Company → Company Settings → REST API)."
+    )
 
 
 class KeepnetInvalidClientError(KeepnetError):
@@ -85,7 +87,9 @@ class KeepnetNotResellerError(KeepnetError):
 class KeepnetRequestError(KeepnetError):
     """400 on an /api call; the message is the server's own validation message."""
 
-    default_remediation = "Check the search text; if the request itself is wrong, report it to the bot's maintainers."
+    default_remediation = (
+        "Check the search text; if the request itself is wrong, report it to the bot's maintainers."
+    )
 
     def __init__(
         self,

@@ -1,0 +1,86 @@
+"""Access-token cache: one token shared by all requests, renewed shortly before it expires.
+
+The cache knows nothing about HTTP: it is given an async ``fetch`` that asks ``/connect/token``
+for a new token. Concurrent callers that find no valid token share ONE in-flight fetch; if it
+fails, they all see the same error and the next call tries again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from bot.keepnet.models import TokenResponse
+from bot.logging import register_secret
+
+__all__ = ["RENEW_MARGIN_S", "TokenCache"]
+
+RENEW_MARGIN_S = 60.0
+
+
+class TokenCache:
+    """Caches the bearer token and renews it ``RENEW_MARGIN_S`` before ``expires_in`` runs out.
+
+    Args:
+        fetch: asks the token endpoint for a new token (raises typed errors).
+        clock: monotonic seconds (injected so tests can move time).
+        margin_s: renew this long before expiry; capped at half the lifetime so a very short-lived
+            token is still reused for a while.
+    """
+
+    def __init__(
+        self,
+        fetch: Callable[[], Awaitable[TokenResponse]],
+        *,
+        clock: Callable[[], float],
+        margin_s: float = RENEW_MARGIN_S,
+    ) -> None:
+        self._fetch = fetch
+        self._clock = clock
+        self._margin_s = margin_s
+        self._token: str | None = None
+        self._renew_at = 0.0
+        self._inflight: asyncio.Future[str] | None = None
+        self.fetches = 0
+
+    def current(self) -> str | None:
+        """The cached token if it is still fresh, else None."""
+        if self._token is not None and self._clock() < self._renew_at:
+            return self._token
+        return None
+
+    async def get(self) -> str:
+        """A valid access token, fetching a new one when needed (single-flight).
+
+        Raises:
+            KeepnetError: the token request failed.
+        """
+        token = self.current()
+        if token is not None:
+            return token
+        if self._inflight is None:
+            self._inflight = asyncio.ensure_future(self._renew())
+            self._inflight.add_done_callback(self._clear_inflight)
+        return await asyncio.shield(self._inflight)
+
+    def invalidate(self, token: str) -> None:
+        """Forget ``token`` (answered 401) unless it has already been replaced by a newer one."""
+        if self._token == token:
+            self._token = None
+            self._renew_at = 0.0
+
+    def _clear_inflight(self, future: asyncio.Future[str]) -> None:
+        if self._inflight is future:
+            self._inflight = None
+        if not future.cancelled():
+            future.exception()  # mark a failure as retrieved even if every caller went away
+
+    async def _renew(self) -> str:
+        started = self._clock()
+        self.fetches += 1
+        response = await self._fetch()
+        register_secret(response.access_token)
+        margin = min(self._margin_s, response.expires_in / 2)
+        self._token = response.access_token
+        self._renew_at = started + response.expires_in - margin
+        return response.access_token

@@ -1,0 +1,312 @@
+"""Thin aiohttp client for the three Keepnet calls a Reseller needs: token, search, export.
+
+Everything about the wire (bodies, status → typed error, Retry-After, file sniffing) lives in the
+pure :mod:`bot.keepnet._wire`; this module only moves bytes, retries and pages. Retries use
+tenacity with an injected ``sleep``; the token cache uses an injected ``clock``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import ssl
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+import aiohttp
+import structlog
+from tenacity import AsyncRetrying, RetryCallState, RetryError, retry_if_exception_type, stop_after_attempt
+from tenacity.wait import wait_random_exponential
+
+from bot.config import Settings
+from bot.keepnet import _export, _paging, _wire
+from bot.keepnet.auth import TokenCache
+from bot.keepnet.errors import KeepnetConfigError, KeepnetUnavailableError
+from bot.keepnet.models import (
+    CompanyPage,
+    ExportFile,
+    ExportKind,
+    OverLimitCompanies,
+    TokenResponse,
+)
+from bot.logging import register_secret
+
+__all__ = ["KeepnetClient"]
+
+MAX_ERROR_BODY = 1024 * 1024
+MAX_RETRY_AFTER_S = 120.0
+_RETRYABLE = (_wire.RetryableError, TimeoutError, aiohttp.ClientConnectionError, aiohttp.ClientPayloadError)
+_attempt: contextvars.ContextVar[int] = contextvars.ContextVar("keepnet_attempt", default=1)
+_log = structlog.get_logger(__name__)
+T = TypeVar("T")
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class KeepnetClient:
+    """Async Keepnet REST client (one ``aiohttp.ClientSession`` per client).
+
+    Args:
+        base_url: e.g. ``https://api.keepnetlabs.com`` (no ``/api``).
+        client_id: REST API client id.
+        client_secret: REST API client secret (registered for log redaction).
+        page_size: rows asked per search page (the server may cap it).
+        concurrency: search pages in flight at once after page 1.
+        timeout_s: per-request timeout (for exports: per connect and per read).
+        max_tries: tries per request for 429, 5xx, timeouts and connection errors.
+        ca_bundle: a PEM file of CAs to trust instead of the system store.
+        session: an existing session to use (not closed by :meth:`close`).
+        sleep: awaited between tries (tests inject a recorder).
+        clock: monotonic seconds for token expiry.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        client_id: str,
+        client_secret: str,
+        page_size: int = 100,
+        concurrency: int = 4,
+        timeout_s: float = 30.0,
+        max_tries: int = 4,
+        ca_bundle: Path | None = None,
+        session: aiohttp.ClientSession | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if not client_id or not client_secret:
+            raise KeepnetConfigError("No Keepnet credential is configured.")
+        register_secret(client_secret)
+        self._base = base_url.rstrip("/")
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._page_size = max(1, page_size)
+        self._concurrency = max(1, concurrency)
+        self._timeout_s = timeout_s
+        self._max_tries = max(1, max_tries)
+        self._session = session
+        self._owns_session = session is None
+        self._sleep = sleep
+        self._ssl: ssl.SSLContext | bool = True
+        if ca_bundle is not None:
+            try:
+                self._ssl = ssl.create_default_context(cafile=str(ca_bundle))
+            except (OSError, ssl.SSLError) as exc:
+                raise KeepnetConfigError(
+                    f"KEEPNET_CA_BUNDLE {ca_bundle} cannot be read as a PEM CA bundle.",
+                    remediation="Point KEEPNET_CA_BUNDLE at a readable PEM file, or unset it.",
+                ) from exc
+        self._tokens = TokenCache(self._request_token, clock=clock)
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        base_url: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+    ) -> KeepnetClient:
+        """Build a client from :class:`Settings`; the keyword arguments override single values.
+
+        Raises:
+            KeepnetConfigError: no client id or secret.
+        """
+        secret = settings.keepnet_client_secret.get_secret_value() if settings.keepnet_client_secret else None
+        return cls(
+            base_url=base_url or settings.keepnet_base_url,
+            client_id=client_id or settings.keepnet_client_id or "",
+            client_secret=client_secret or secret or "",
+            page_size=settings.keepnet_page_size,
+            concurrency=settings.keepnet_concurrency,
+            timeout_s=settings.keepnet_timeout_s,
+            max_tries=settings.keepnet_max_tries,
+            ca_bundle=settings.keepnet_ca_bundle,
+        )
+
+    async def __aenter__(self) -> KeepnetClient:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the session if this client created it."""
+        if self._owns_session and self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    # --- public calls ------------------------------------------------------------------------
+
+    async def fetch_over_limit(self, text: str = "") -> OverLimitCompanies:
+        """All companies over their licence limit, complete and deduplicated, or an error.
+
+        Page 1 is read first, then the other pages concurrently. If the distinct rows do not add up
+        to ``totalNumberOfRecords`` (rows shifted between pages), every page is read again, one by
+        one; ``pages_read`` counts all page requests made.
+
+        Raises:
+            KeepnetIncompleteError: the pages never added up to the server's total.
+            KeepnetError: any other typed failure (never a partial list).
+        """
+
+        async def search(number: int, size: int) -> CompanyPage:
+            return await self._search(page_number=number, page_size=size, text=text, over_limit=True)
+
+        return await _paging.fetch_complete(search, page_size=self._page_size, concurrency=self._concurrency)
+
+    async def count_customers(self, text: str = "") -> int:
+        """How many customer companies match ``text`` (no overage filter; one row asked)."""
+        page = await self._search(page_number=1, page_size=1, text=text, over_limit=False)
+        return page.total_number_of_records
+
+    async def check_access(self) -> None:
+        """Prove the credential can list over-limit companies (one-row search); raises typed errors."""
+        await self._search(page_number=1, page_size=1, text="", over_limit=True)
+
+    async def export(
+        self, kind: ExportKind, *, text: str = "", filename: str, directory: Path | None = None
+    ) -> ExportFile:
+        """Stream Keepnet's export of all over-limit companies to a temporary file.
+
+        Args:
+            kind: ``"CSV"`` or ``"Excel"``.
+            text: free-text search.
+            filename: the name to show people.
+            directory: where to create the temporary file (default: the system temp folder).
+
+        Returns:
+            The file on disk; the caller deletes ``.path``.
+
+        Raises:
+            KeepnetError: typed failure; no temporary file is left behind.
+        """
+        body = _wire.export_body(kind, page_size=self._page_size, text=text)
+        return await self._retrying(
+            lambda: self._export_once(kind, body, filename=filename, directory=directory)
+        )
+
+    async def _search(self, *, page_number: int, page_size: int, text: str, over_limit: bool) -> CompanyPage:
+        body = _wire.search_body(
+            page_number=page_number, page_size=page_size, text=text, over_limit=over_limit
+        )
+        data = await self._retrying(lambda: self._api_json(_wire.SEARCH_PATH, body))
+        return _wire.decode_page(data)
+
+    # --- transport ---------------------------------------------------------------------------
+
+    async def _retrying(self, call: Callable[[], Awaitable[T]]) -> T:
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self._max_tries),
+            wait=self._wait,
+            retry=retry_if_exception_type(_RETRYABLE),
+            sleep=self._sleep,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    _attempt.set(attempt.retry_state.attempt_number)
+                    return await call()
+        except RetryError as exc:
+            last = exc.last_attempt.exception()
+            raise KeepnetUnavailableError(
+                f"Keepnet unavailable ({self._describe(last)}) after {self._max_tries} tries.",
+                status=getattr(last, "status", None),
+                tries=self._max_tries,
+            ) from last
+        raise AssertionError("unreachable: tenacity returns or raises")  # pragma: no cover
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, _wire.RetryableError) and exc.retry_after is not None:
+            return min(exc.retry_after, MAX_RETRY_AFTER_S)
+        return float(wait_random_exponential(multiplier=0.5, max=20)(state))
+
+    def _describe(self, exc: BaseException | None) -> str:
+        if isinstance(exc, _wire.RetryableError):
+            return exc.message.rstrip(".")
+        if isinstance(exc, TimeoutError):
+            return f"no answer within {self._timeout_s:g} s"
+        return f"connection failed: {type(exc).__name__} {exc}".strip()
+
+    async def _api_json(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        limits = aiohttp.ClientTimeout(total=self._timeout_s)
+        async with await self._send(path, body, limits=limits) as resp:
+            raw = await resp.read()
+            return _wire.decode_response(resp.status, resp.headers, raw, now=_utcnow())
+
+    async def _send(
+        self, path: str, body: dict[str, Any], *, limits: aiohttp.ClientTimeout
+    ) -> aiohttp.ClientResponse:
+        """POST ``body`` with the bearer token; on 401 renew the token once and repeat."""
+        for renewed in (False, True):
+            token = await self._tokens.get()
+            resp = await self._post(
+                path, json=body, headers={"Authorization": f"Bearer {token}"}, limits=limits
+            )
+            if resp.status != 401 or renewed:
+                return resp
+            resp.release()
+            self._tokens.invalidate(token)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _request_token(self) -> TokenResponse:
+        form = _wire.token_form(self._client_id, self._client_secret)
+        limits = aiohttp.ClientTimeout(total=self._timeout_s)
+        async with await self._post(_wire.TOKEN_PATH, data=form, limits=limits) as resp:
+            raw = await resp.read()
+            return _wire.decode_token(resp.status, resp.headers, raw, now=_utcnow())
+
+    async def _post(
+        self, path: str, *, limits: aiohttp.ClientTimeout, **kwargs: Any
+    ) -> aiohttp.ClientResponse:
+        """One HTTP request, logged as one line (never its headers or body)."""
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                trust_env=True, connector=aiohttp.TCPConnector(ssl=self._ssl)
+            )
+        started = time.perf_counter()
+        status: int | None = None
+        error: str | None = None
+        try:
+            resp = await self._session.post(self._base + path, timeout=limits, ssl=self._ssl, **kwargs)
+            status = resp.status
+            return resp
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            error = type(exc).__name__
+            raise
+        finally:
+            _log.info(
+                "keepnet_request",
+                method="POST",
+                path=path,
+                status=status,
+                duration_ms=round((time.perf_counter() - started) * 1000, 1),
+                attempt=_attempt.get(),
+                **({"error": error} if error else {}),
+            )
+
+    # --- export ------------------------------------------------------------------------------
+
+    async def _export_once(
+        self, kind: ExportKind, body: dict[str, Any], *, filename: str, directory: Path | None
+    ) -> ExportFile:
+        limits = aiohttp.ClientTimeout(total=None, sock_connect=self._timeout_s, sock_read=self._timeout_s)
+        async with await self._send(_wire.EXPORT_PATH, body, limits=limits) as resp:
+            if resp.status != 200 or _wire.is_json_type(resp.headers):
+                raw = await resp.content.read(MAX_ERROR_BODY)
+                raise _wire.decode_export_error(resp.status, resp.headers, raw, now=_utcnow())
+            first = await resp.content.read(_export.CHUNK_SIZE)
+            if _export.looks_like_json(first):
+                raw = first + await resp.content.read(MAX_ERROR_BODY)
+                raise _wire.decode_export_error(resp.status, resp.headers, raw, now=_utcnow())
+            return await _export.stream_to_file(kind, first, resp, filename=filename, directory=directory)
