@@ -33,15 +33,21 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("check", help="verify Keepnet, Slack, Teams, the schedule and the database")
 
-    preview = sub.add_parser("preview", help="print the report and write the exports (sandbox without credentials)")
-    preview.add_argument("--out", type=Path, default=Path("out"), help="folder for the exports (default ./out)")
+    preview = sub.add_parser(
+        "preview", help="print the report and write the exports (sandbox without credentials)"
+    )
+    preview.add_argument(
+        "--out", type=Path, default=Path("out"), help="folder for the exports (default ./out)"
+    )
 
     sandbox = sub.add_parser("sandbox", help="serve the Keepnet sandbox (a local stand-in for the API)")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8080)
     sandbox.add_argument("--latency-ms", type=float, default=0.0)
     sandbox.add_argument("--fail-429", type=int, default=0, help="answer the next N /api calls with 429")
-    sandbox.add_argument("--retry-after", default="1", help="Retry-After of those 429s (seconds or HTTP date)")
+    sandbox.add_argument(
+        "--retry-after", default="1", help="Retry-After of those 429s (seconds or HTTP date)"
+    )
     sandbox.add_argument("--fail-5xx", type=int, default=0, help="answer the next N /api calls with 500")
     sandbox.add_argument("--token-lifetime", type=int, default=3600, help="expires_in of issued tokens (s)")
     sandbox.add_argument("--role", default="Reseller", help="credential role (anything but Reseller → 403)")
@@ -69,7 +75,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if command == "post":
         from bot.cli_post import post
 
-        return asyncio.run(post(settings, channel=args.channel, teams_channel=args.teams_channel, key=args.key))
+        return asyncio.run(
+            post(settings, channel=args.channel, teams_channel=args.teams_channel, key=args.key)
+        )
     if command == "check":
         from bot.cli_check import check
 

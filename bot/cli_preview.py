@@ -6,6 +6,7 @@ it works offline on a fresh clone.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import sys
@@ -57,19 +58,20 @@ async def preview(settings: Settings, *, out: Path) -> int:
             report = await service.report()
             print()
             print(render_text_report(report, tz=settings.tz))
-            out.mkdir(parents=True, exist_ok=True)
+            await asyncio.to_thread(out.mkdir, parents=True, exist_ok=True)
             written = []
             for kind in ("CSV", "Excel"):
                 async with service.export_file(kind) as export:
                     target = out / export.filename
-                    shutil.copyfile(export.path, target)
+                    await asyncio.to_thread(shutil.copyfile, export.path, target)
                     written.append(target)
         except KeepnetError as exc:
             print(f"overage-bot: {exc.message}\n{exc.remediation}", file=sys.stderr)
             return 1
     message = build_report_message(report, tz=settings.tz, now=utc_now())
     message_path = out / "message.json"
-    message_path.write_text(json.dumps(message, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = json.dumps(message, indent=2, ensure_ascii=False) + "\n"
+    await asyncio.to_thread(message_path.write_text, text, encoding="utf-8")
     written.append(message_path)
     print()
     for path in written:

@@ -137,7 +137,9 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Europe/Istanbul") from exc
+            raise ValueError(
+                f"unknown time zone {value!r}; use an IANA name such as Europe/Istanbul"
+            ) from exc
         return value
 
     @field_validator("overage_schedule")

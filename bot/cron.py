@@ -34,7 +34,9 @@ def _day_number(token: str, expr: str) -> int:
         return _DAY_NAMES.index(token[:3])
     if token.isdigit() and 0 <= int(token) <= 7:
         return int(token) % 7
-    raise CronError(f"OVERAGE_SCHEDULE {expr!r}: weekday {token!r} must be 0-7 (0 and 7 = Sunday) or MON..SUN")
+    raise CronError(
+        f"OVERAGE_SCHEDULE {expr!r}: weekday {token!r} must be 0-7 (0 and 7 = Sunday) or MON..SUN"
+    )
 
 
 def _expand_weekdays(field: str, expr: str) -> str:

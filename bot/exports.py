@@ -34,11 +34,12 @@ def neutralize_cell(cell: str) -> str:
     return cell
 
 
-def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        return csv.excel
+def _delimiter(sample: str) -> str:
+    """The delimiter of the header line (Keepnet's is undocumented: comma, semicolon or tab)."""
+    header = sample.split("\n", 1)[0]
+    counts = {delimiter: header.count(delimiter) for delimiter in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
 
 
 def neutralize_csv_file(src: Path, dst: Path) -> int:
@@ -61,13 +62,13 @@ def neutralize_csv_file(src: Path, dst: Path) -> int:
         if has_bom:
             reader_file.read(1)
             sample = sample[1:]
-        dialect = _dialect(sample)
+        delimiter = _delimiter(sample)
         with dst.open("w", encoding="utf-8", newline="") as writer_file:
             if has_bom:
                 writer_file.write(_BOM)
-            writer = csv.writer(writer_file, delimiter=dialect.delimiter, lineterminator="\r\n")
+            writer = csv.writer(writer_file, delimiter=delimiter, lineterminator="\r\n")
             rows = -1
-            for row in csv.reader(reader_file, dialect):
+            for row in csv.reader(reader_file, delimiter=delimiter):
                 writer.writerow([neutralize_cell(cell) for cell in row])
                 rows += 1
     return max(rows, 0)

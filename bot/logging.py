@@ -100,26 +100,26 @@ def configure_logging(
         if fmt == "console"
         else structlog.processors.JSONRenderer(sort_keys=False)
     )
-    shared: list[Any] = [
+    # Run for structlog and standard-library records alike; redaction comes after the traceback
+    # has been rendered into text, so secrets inside exception messages are caught too.
+    common: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
-        structlog.stdlib.ExtraAdder(),
-        structlog.processors.format_exc_info,
-        redact_secrets,
-        _redact_rendered,
     ]
+    tail: list[Any] = [structlog.processors.format_exc_info, redact_secrets, _redact_rendered]
     structlog.configure(
-        processors=[*shared[:3], shared[3], *shared[5:], structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        processors=[*common, *tail, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=False,
     )
+    foreign_pre_chain = [*common, structlog.stdlib.ExtraAdder(), *tail]
     handler = logging.StreamHandler(out)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
-            foreign_pre_chain=shared,
+            foreign_pre_chain=foreign_pre_chain,
             processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
         )
     )

@@ -100,7 +100,9 @@ class ReportService:
         """The data source label."""
         return self._source
 
-    async def report(self, *, query: str = "", top_n: int | None = None, fresh: bool = False) -> OverageReport:
+    async def report(
+        self, *, query: str = "", top_n: int | None = None, fresh: bool = False
+    ) -> OverageReport:
         """The overage report for a query.
 
         Args:
@@ -137,11 +139,7 @@ class ReportService:
 
     async def _fetch(self, key: str, *, fresh: bool) -> _Fetched:
         cached = self._cache.get(key)
-        if (
-            not fresh
-            and cached is not None
-            and self._monotonic() - cached.fetched_monotonic < self._cache_s
-        ):
+        if not fresh and cached is not None and self._monotonic() - cached.fetched_monotonic < self._cache_s:
             return cached
         task = self._inflight.get(key)
         if task is None:

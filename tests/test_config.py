@@ -92,7 +92,7 @@ class TestValues:
     def test_bad_time_zone(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """An unknown time zone is refused at start with the variable's name."""
         monkeypatch.setenv("OVERAGE_TIMEZONE", "Mars/Olympus")
-        with pytest.raises(ConfigError, match="OVERAGE_TIMEZONE.*Mars/Olympus"):
+        with pytest.raises(ConfigError, match=r"OVERAGE_TIMEZONE.*Mars/Olympus"):
             load_settings()
 
     def test_bad_cron(self, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -104,13 +104,13 @@ class TestValues:
     def test_short_link_secret(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """EXPORT_LINK_SECRET shorter than 32 bytes is refused."""
         monkeypatch.setenv("EXPORT_LINK_SECRET", "short")
-        with pytest.raises(ConfigError, match="EXPORT_LINK_SECRET.*32 bytes"):
+        with pytest.raises(ConfigError, match=r"EXPORT_LINK_SECRET.*32 bytes"):
             load_settings()
 
     def test_anonymous_teams_needs_loopback(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """TEAMS_ALLOW_ANONYMOUS is refused unless HOST is a loopback address."""
         monkeypatch.setenv("TEAMS_ALLOW_ANONYMOUS", "true")
-        with pytest.raises(ConfigError, match="HOST=127.0.0.1"):
+        with pytest.raises(ConfigError, match=r"HOST=127\.0\.0\.1"):
             load_settings()
         monkeypatch.setenv("HOST", "127.0.0.1")
         assert load_settings().teams_enabled

@@ -1,0 +1,61 @@
+"""The top-offenders ``table`` block (one per message, header row first, ≤ 100 rows, ≤ 20 cells)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.formatting import fmt_excess, fmt_int, fmt_limit
+from bot.report import Offender
+from bot.slack._blocks_text import safe_name
+
+__all__ = ["MAX_TABLE_ROWS", "TABLE_HEADER", "offenders_table"]
+
+MAX_TABLE_ROWS = 100
+"""Slack's limit, header row included."""
+
+TABLE_HEADER = ("Company", "License limit", "Active users", "Excess")
+_COLUMN_SETTINGS: list[dict[str, Any]] = [
+    {"align": "left", "is_wrapped": True},
+    {"align": "right"},
+    {"align": "right"},
+    {"align": "right"},
+]
+
+
+def _cell(text: str) -> dict[str, Any]:
+    return {"type": "raw_text", "text": text}
+
+
+def _row_texts(offender: Offender) -> tuple[str, str, str, str]:
+    return (
+        safe_name(offender.name),
+        fmt_limit(offender.limit),
+        fmt_int(offender.active_users),
+        fmt_excess(offender.excess, offender.excess_pct),
+    )
+
+
+def offenders_table(offenders: Sequence[Offender], *, budget: int) -> tuple[dict[str, Any] | None, int]:
+    """Build the table of offenders, as many as fit in ``budget`` characters of cell text.
+
+    Args:
+        offenders: the offenders to show, in order.
+        budget: the most characters all cells together may hold (header included).
+
+    Returns:
+        The table block (None when not even one offender fits) and how many offenders it shows.
+    """
+    used = sum(len(text) for text in TABLE_HEADER)
+    rows: list[list[dict[str, Any]]] = [[_cell(text) for text in TABLE_HEADER]]
+    for offender in offenders[: MAX_TABLE_ROWS - 1]:
+        texts = _row_texts(offender)
+        size = sum(len(text) for text in texts)
+        if used + size > budget:
+            break
+        rows.append([_cell(text) for text in texts])
+        used += size
+    shown = len(rows) - 1
+    if shown == 0:
+        return None, 0
+    return {"type": "table", "column_settings": list(_COLUMN_SETTINGS), "rows": rows}, shown

@@ -1,0 +1,130 @@
+"""Every user-facing Slack text, one small function each (in the manner of bolt's ``logger/messages.py``).
+
+Each function returns Slack mrkdwn that is safe to send as is: anything interpolated from outside
+(error messages, reasons, names) is escaped here.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.formatting import fmt_int, plural
+from bot.slack._blocks_text import fit_escaped
+
+__all__ = [
+    "HasRemediation",
+    "access_denied",
+    "all_within_limit",
+    "bot_not_in_channel",
+    "export_already_running",
+    "format_error",
+    "help_text",
+    "preparing_export",
+    "upload_failed",
+    "usage",
+    "weekly_post_gave_up",
+    "working_on_it",
+]
+
+_REASON_MAX = 500
+
+
+class HasRemediation(Protocol):
+    """Anything with a one-sentence ``message`` and a ``remediation`` (e.g. ``KeepnetError``)."""
+
+    @property
+    def message(self) -> str:
+        """What went wrong."""
+
+    @property
+    def remediation(self) -> str:
+        """What to do about it."""
+
+
+def help_text() -> str:
+    """The usage text of ``/overage``."""
+    return (
+        "*/overage* shows the customers over their license limit.\n"
+        "• `/overage` — the report with the largest offenders\n"
+        "• `/overage top 25` — show the 25 largest offenders (1–50)\n"
+        "• `/overage find &lt;text&gt;` — only companies whose name matches &lt;text&gt;\n"
+        "• `/overage help` — this help\n"
+        "The full list is in the Excel export (button under the report)."
+    )
+
+
+def usage(error: str) -> str:
+    """A usage error (plain text from :func:`bot.commands.parse_command`) followed by the help."""
+    return f":warning: {fit_escaped(error, _REASON_MAX)}\n\n{help_text()}"
+
+
+def working_on_it(query: str = "") -> str:
+    """The immediate reply while the report is being built."""
+    if query:
+        return f":hourglass_flowing_sand: Looking up customers matching “{fit_escaped(query, 200)}”…"
+    return ":hourglass_flowing_sand: Working on the overage report…"
+
+
+def preparing_export() -> str:
+    """Shown while the Excel export is being fetched."""
+    return ":hourglass_flowing_sand: Preparing the Excel export…"
+
+
+def access_denied() -> str:
+    """The user or channel is not on the allow lists."""
+    return (
+        ":no_entry: You are not allowed to run /overage here — ask your Slack admin to add you to "
+        "OVERAGE_ALLOWED_USERS / this channel to OVERAGE_ALLOWED_CHANNELS."
+    )
+
+
+def bot_not_in_channel() -> str:
+    """Posting failed with ``not_in_channel`` / ``channel_not_found``."""
+    return "I'm not a member of this channel — invite me with `/invite @overage-bot` and try again."
+
+
+def upload_failed(reason: str) -> str:
+    """The summary was posted but the file could not be attached."""
+    return f":warning: The CSV file could not be attached: {fit_escaped(reason, _REASON_MAX)}"
+
+
+def export_already_running() -> str:
+    """A second click while an export for the same report is still running."""
+    return ":hourglass_flowing_sand: An export is already being prepared — it will appear here shortly."
+
+
+def format_error(exc: HasRemediation) -> str:
+    """A Keepnet (or config) error: what went wrong and what to do about it.
+
+    Args:
+        exc: any object with ``.message`` and ``.remediation``.
+
+    Returns:
+        Escaped mrkdwn, e.g. ``":x: Keepnet rejected … — Check KEEPNET_CLIENT_ID …"``.
+    """
+    message = fit_escaped(exc.message, _REASON_MAX)
+    remediation = fit_escaped(exc.remediation, 1000)
+    return f":x: {message}\n{remediation}"
+
+
+def weekly_post_gave_up(reason: str, *, tries: int | None = None) -> str:
+    """The weekly post failed for good (posted to the channel or logged)."""
+    attempts = f" after {plural(tries, 'attempt')}" if tries else ""
+    return (
+        f":x: The weekly overage report could not be posted{attempts}: {fit_escaped(reason, _REASON_MAX)}\n"
+        "Run `overage-bot post` to send it by hand once the problem is fixed."
+    )
+
+
+def all_within_limit(customer_count: int, *, query: str = "") -> str:
+    """Nobody is over the limit."""
+    if query:
+        return (
+            f":white_check_mark: No customer matching “{fit_escaped(query, 200)}” is over its license limit "
+            f"({plural(customer_count, 'customer')} checked)."
+        )
+    if customer_count == 0:
+        return ":white_check_mark: No customers found, so nobody is over a license limit."
+    if customer_count == 1:
+        return ":white_check_mark: The only customer is within its license limit."
+    return f":white_check_mark: All {fmt_int(customer_count)} customers are within their license limit."

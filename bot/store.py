@@ -1,0 +1,383 @@
+"""The state store: who posted which weekly report, last week's snapshot, Teams conversations.
+
+SQLite (``sqlite+aiosqlite:///overage-bot.db``, the default) for a single instance; PostgreSQL
+(``postgresql+asyncpg://user@host/db``) when several replicas run. Both are first-class: the
+exactly-once post rests on :meth:`Store.claim`, one transaction of ``INSERT … ON CONFLICT DO
+NOTHING`` plus a conditional ``UPDATE`` whose row count says who won. On SQLite every write
+transaction starts with ``BEGIN IMMEDIATE`` (WAL mode, ``busy_timeout``), so two processes on one
+file queue up instead of both winning; on PostgreSQL the row lock of the conflicting insert does it.
+
+A snapshot's ``taken_on`` is the calendar date of the ``taken_at`` passed to
+:meth:`Store.save_snapshot` *in that datetime's own zone* — pass it in the reseller's time zone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+import structlog
+from sqlalchemy import Connection, and_, delete, event, func, or_, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from bot import store_schema as schema
+from bot.report import Snapshot, SnapshotRow
+
+__all__ = ["ConversationRef", "PostRecord", "Store", "StoreError"]
+
+_log = structlog.get_logger()
+_SQLITE_BUSY_MS = 30_000
+KEEP_SNAPSHOTS = 20
+
+
+def _sqlite_events(engine: AsyncEngine) -> None:
+    """WAL, busy_timeout, and SQLAlchemy-controlled BEGIN (IMMEDIATE for writes)."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {_SQLITE_BUSY_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("overage_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+class Store:
+    """Async access to the bot's state; open with :meth:`open`, close with :meth:`close`."""
+
+    def __init__(self, engine: AsyncEngine, *, url: str) -> None:
+        """Wrap an engine; use :meth:`open`, which also migrates the schema."""
+        self._engine = engine
+        self._url = url
+        self.dialect = engine.dialect.name
+        #: Who holds a claim: ``hostname:pid:random`` (one per Store).
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+    @classmethod
+    async def open(cls, url: str, *, schema_name: str | None = None) -> Store:
+        """Connect, then create or migrate the schema.
+
+        Args:
+            url: ``sqlite+aiosqlite:///path.db`` or ``postgresql+asyncpg://…`` (``OVERAGE_DB_URL``).
+            schema_name: PostgreSQL only: the schema to use (``search_path``); tests use a fresh one.
+
+        Returns:
+            The open store.
+
+        Raises:
+            StoreError: bad URL, unreachable server, unwritable file, or a newer schema.
+        """
+        url = _normalize_url(url.strip())
+        try:
+            parsed = make_url(url)
+        except ArgumentError as exc:
+            raise _error("OVERAGE_DB_URL is not a database URL", url, exc) from None
+        if parsed.drivername not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
+            raise _error(f"unsupported database driver {parsed.drivername!r}", url)
+        kwargs: dict[str, Any] = {"pool_pre_ping": True}
+        if parsed.drivername == "postgresql+asyncpg":
+            settings = {"application_name": "overage-bot"}
+            if schema_name:
+                settings["search_path"] = schema_name
+            kwargs["connect_args"] = {"server_settings": settings, "timeout": 10}
+        engine = create_async_engine(parsed, **kwargs)
+        if engine.dialect.name == "sqlite":
+            _sqlite_events(engine)
+        store = cls(engine, url=url)
+        try:
+            async with store._write() as conn:
+                before, after = await conn.run_sync(schema.migrate)
+        except StoreError as exc:
+            await engine.dispose()
+            raise _error("cannot open the state database", url, exc.__cause__) from None
+        except RuntimeError as exc:  # the schema is newer than this code
+            await engine.dispose()
+            raise _error("cannot open the state database", url, exc) from None
+        if before != after:
+            _log.info("store_migrated", from_version=before, to_version=after, dialect=store.dialect)
+        return store
+
+    async def close(self) -> None:
+        """Close every pooled connection."""
+        await self._engine.dispose()
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction (``BEGIN IMMEDIATE`` on SQLite); database errors become StoreError."""
+        try:
+            async with self._engine.connect() as conn:
+                await conn.execution_options(overage_write=True)
+                async with conn.begin():
+                    yield conn
+        except (SQLAlchemyError, OSError) as exc:
+            raise _error("the state database failed", self._url, exc) from exc
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[AsyncConnection]:
+        """A read transaction; database errors become StoreError."""
+        try:
+            async with self._engine.connect() as conn, conn.begin():
+                yield conn
+        except (SQLAlchemyError, OSError) as exc:
+            raise _error("the state database failed", self._url, exc) from exc
+
+    def _insert(self) -> Any:
+        return postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+
+    async def ping(self) -> None:
+        """Run ``SELECT 1``.
+
+        Raises:
+            StoreError: the database does not answer.
+        """
+        async with self._read() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    # --- post ledger ------------------------------------------------------------------------------
+    async def claim(self, destination: str, period: str, *, lease_s: float = 900, now: datetime) -> bool:
+        """Claim the right to post ``period`` to ``destination``, race-free across processes.
+
+        A new row, a ``released`` row, or a ``claimed`` row whose lease ran out can be claimed; a
+        ``completed`` row or a live claim cannot.
+
+        Args:
+            destination: e.g. ``slack:C123``.
+            period: e.g. ``weekly:2025-03-10T09:00Z``.
+            lease_s: how long the claim holds before someone else may take it over.
+            now: the current time (aware).
+
+        Returns:
+            True when this store won the claim and should post.
+        """
+        t = schema.post_ledger
+        lease_until = now + timedelta(seconds=lease_s)
+        async with self._write() as conn:
+            inserted = await conn.execute(
+                self._insert()(t)
+                .values(
+                    destination=destination,
+                    period=period,
+                    state="claimed",
+                    owner=self.owner,
+                    claimed_at=now,
+                    lease_until=lease_until,
+                    updated_at=now,
+                    attempts=1,
+                )
+                .on_conflict_do_nothing(index_elements=["destination", "period"])
+            )
+            if inserted.rowcount == 1:
+                return True
+            taken = await conn.execute(
+                update(t)
+                .where(
+                    t.c.destination == destination,
+                    t.c.period == period,
+                    or_(t.c.state == "released", and_(t.c.state == "claimed", t.c.lease_until < now)),
+                )
+                .values(
+                    state="claimed",
+                    owner=self.owner,
+                    claimed_at=now,
+                    lease_until=lease_until,
+                    updated_at=now,
+                    attempts=t.c.attempts + 1,
+                )
+            )
+            return taken.rowcount == 1
+
+    async def complete(self, destination: str, period: str, *, message_ref: str, now: datetime) -> None:
+        """Record the post as done (kept forever: a completed period is never posted again).
+
+        Args:
+            destination: the claimed destination.
+            period: the claimed period.
+            message_ref: the chat's id for the message (Slack ``ts``, Teams activity id).
+            now: the current time (aware).
+        """
+        t = schema.post_ledger
+        async with self._write() as conn:
+            await conn.execute(
+                update(t)
+                .where(t.c.destination == destination, t.c.period == period, t.c.state != "completed")
+                .values(
+                    state="completed",
+                    message_ref=message_ref,
+                    completed_at=now,
+                    updated_at=now,
+                    last_error=None,
+                )
+            )
+
+    async def release(self, destination: str, period: str, *, error: str, now: datetime) -> None:
+        """Give up this store's claim after a failure, so that a retry (anyone's) may claim again.
+
+        Args:
+            destination: the claimed destination.
+            period: the claimed period.
+            error: a short description of what went wrong (kept in ``last_error``).
+            now: the current time (aware).
+        """
+        t = schema.post_ledger
+        async with self._write() as conn:
+            await conn.execute(
+                update(t)
+                .where(
+                    t.c.destination == destination,
+                    t.c.period == period,
+                    t.c.state == "claimed",
+                    t.c.owner == self.owner,
+                )
+                .values(state="released", last_error=error[:2000], updated_at=now)
+            )
+
+    async def get_post(self, destination: str, period: str) -> PostRecord | None:
+        """The ledger row of one destination × period, if any."""
+        t = schema.post_ledger
+        async with self._read() as conn:
+            row = (
+                await conn.execute(select(t).where(t.c.destination == destination, t.c.period == period))
+            ).first()
+        return None if row is None else _post_record(row._mapping)
+
+    async def last_post(self) -> PostRecord | None:
+        """The most recently changed ledger row (for ``/healthz`` and ``overage-bot check``)."""
+        t = schema.post_ledger
+        async with self._read() as conn:
+            row = (
+                await conn.execute(select(t).order_by(t.c.updated_at.desc(), t.c.id.desc()).limit(1))
+            ).first()
+        return None if row is None else _post_record(row._mapping)
+
+    # --- snapshots --------------------------------------------------------------------------------
+    async def save_snapshot(self, taken_at: datetime, rows: Sequence[SnapshotRow], *, period: str) -> None:
+        """Store a snapshot once per period (a second save of the same period is ignored).
+
+        Only the newest :data:`KEEP_SNAPSHOTS` snapshots are kept.
+
+        Args:
+            taken_at: when the data was read, aware, in the reseller's zone (its date is ``taken_on``).
+            rows: the over-limit companies (:func:`bot.report.snapshot_rows`).
+            period: the post's period key.
+        """
+        s, r = schema.snapshots, schema.snapshot_rows
+        async with self._write() as conn:
+            result = await conn.execute(
+                self._insert()(s)
+                .values(period=period, taken_at=taken_at, taken_on=taken_at.date())
+                .on_conflict_do_nothing(index_elements=["period"])
+                .returning(s.c.id)
+            )
+            snapshot_id = result.scalar()
+            if snapshot_id is None:
+                return
+            if rows:
+                await conn.execute(
+                    r.insert(),
+                    [
+                        {
+                            "snapshot_id": snapshot_id,
+                            "company_id": row.company_id,
+                            "name": row.name,
+                            "license_limit": row.limit,
+                            "active_users": row.active_users,
+                            "excess": row.excess,
+                        }
+                        for row in rows
+                    ],
+                )
+            keep = select(s.c.id).order_by(s.c.taken_at.desc(), s.c.id.desc()).limit(KEEP_SNAPSHOTS)
+            old = [
+                i for (i,) in await conn.execute(select(s.c.id).where(s.c.id.not_in(keep.scalar_subquery())))
+            ]
+            if old:
+                await conn.execute(delete(r).where(r.c.snapshot_id.in_(old)))
+                await conn.execute(delete(s).where(s.c.id.in_(old)))
+
+    async def latest_snapshot(self, *, exclude_period: str | None = None) -> Snapshot | None:
+        """The newest snapshot, optionally ignoring the one saved for ``exclude_period``.
+
+        Args:
+            exclude_period: a period whose own snapshot must not count as "last week" (the weekly
+                job passes its current period, so a retry compares with the week before).
+
+        Returns:
+            The snapshot with its rows, or None when there is none yet.
+        """
+        s, r = schema.snapshots, schema.snapshot_rows
+        query = select(s.c.id, s.c.taken_on).order_by(s.c.taken_at.desc(), s.c.id.desc()).limit(1)
+        if exclude_period is not None:
+            query = query.where(s.c.period != exclude_period)
+        async with self._read() as conn:
+            head = (await conn.execute(query)).first()
+            if head is None:
+                return None
+            rows = await conn.execute(select(r).where(r.c.snapshot_id == head.id).order_by(r.c.id))
+            return Snapshot(
+                taken_on=head.taken_on,
+                rows=tuple(
+                    SnapshotRow(
+                        company_id=row.company_id,
+                        name=row.name,
+                        limit=row.license_limit,
+                        active_users=row.active_users,
+                        excess=row.excess,
+                    )
+                    for row in rows
+                ),
+            )
+
+    async def snapshot_count(self) -> int:
+        """How many snapshots are kept."""
+        async with self._read() as conn:
+            return int((await conn.execute(select(func.count()).select_from(schema.snapshots))).scalar_one())
+
+    # --- Teams conversation references ------------------------------------------------------------
+    async def save_conversation(self, ref: ConversationRef, *, now: datetime | None = None) -> None:
+        """Insert or replace the conversation reference of a Teams channel."""
+        t = schema.conversations
+        values = {
+            "channel_id": ref.channel_id,
+            "service_url": ref.service_url,
+            "tenant_id": ref.tenant_id,
+            "bot_id": ref.bot_id,
+            "conversation": json.dumps(ref.conversation, sort_keys=True),
+            "updated_at": now or datetime.now().astimezone(),
+        }
+        stmt = self._insert()(t).values(**values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["channel_id"], set_={k: stmt.excluded[k] for k in values if k != "channel_id"}
+        )
+        async with self._write() as conn:
+            await conn.execute(stmt)
+
+    async def get_conversation(self, channel_id: str) -> ConversationRef | None:
+        """The stored conversation reference of a Teams channel, if any."""
+        t = schema.conversations
+        async with self._read() as conn:
+            row = (await conn.execute(select(t).where(t.c.channel_id == channel_id))).first()
+        if row is None:
+            return None
+        return ConversationRef(
+            channel_id=row.channel_id,
+            service_url=row.service_url,
+            tenant_id=row.tenant_id,
+            bot_id=row.bot_id,
+            conversation=json.loads(row.conversation),
+        )
