@@ -13,31 +13,30 @@ A snapshot's ``taken_on`` is the calendar date of the ``taken_at`` passed to
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import socket
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any, Literal
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import structlog
-from sqlalchemy import Connection, and_, delete, event, func, or_, select, text, update
+from sqlalchemy import Connection, and_, event, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from bot import store_queries as queries
 from bot import store_schema as schema
 from bot.report import Snapshot, SnapshotRow
+from bot.store_types import ConversationRef, PostRecord, StoreError, db_error, normalize_url
 
 __all__ = ["ConversationRef", "PostRecord", "Store", "StoreError"]
 
 _log = structlog.get_logger()
 _SQLITE_BUSY_MS = 30_000
-KEEP_SNAPSHOTS = 20
 
 
 def _sqlite_events(engine: AsyncEngine) -> None:
@@ -83,13 +82,13 @@ class Store:
         Raises:
             StoreError: bad URL, unreachable server, unwritable file, or a newer schema.
         """
-        url = _normalize_url(url.strip())
+        url = normalize_url(url)
         try:
             parsed = make_url(url)
         except ArgumentError as exc:
-            raise _error("OVERAGE_DB_URL is not a database URL", url, exc) from None
+            raise db_error("OVERAGE_DB_URL is not a database URL", url, exc) from None
         if parsed.drivername not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
-            raise _error(f"unsupported database driver {parsed.drivername!r}", url)
+            raise db_error(f"unsupported database driver {parsed.drivername!r}", url)
         kwargs: dict[str, Any] = {"pool_pre_ping": True}
         if parsed.drivername == "postgresql+asyncpg":
             settings = {"application_name": "overage-bot"}
@@ -105,10 +104,10 @@ class Store:
                 before, after = await conn.run_sync(schema.migrate)
         except StoreError as exc:
             await engine.dispose()
-            raise _error("cannot open the state database", url, exc.__cause__) from None
+            raise db_error("cannot open the state database", url, exc.__cause__) from None
         except RuntimeError as exc:  # the schema is newer than this code
             await engine.dispose()
-            raise _error("cannot open the state database", url, exc) from None
+            raise db_error("cannot open the state database", url, exc) from None
         if before != after:
             _log.info("store_migrated", from_version=before, to_version=after, dialect=store.dialect)
         return store
@@ -126,7 +125,7 @@ class Store:
                 async with conn.begin():
                     yield conn
         except (SQLAlchemyError, OSError) as exc:
-            raise _error("the state database failed", self._url, exc) from exc
+            raise db_error("the state database failed", self._url, exc) from exc
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[AsyncConnection]:
@@ -135,8 +134,9 @@ class Store:
             async with self._engine.connect() as conn, conn.begin():
                 yield conn
         except (SQLAlchemyError, OSError) as exc:
-            raise _error("the state database failed", self._url, exc) from exc
+            raise db_error("the state database failed", self._url, exc) from exc
 
+    @property
     def _insert(self) -> Any:
         return postgresql.insert if self.dialect == "postgresql" else sqlite.insert
 
@@ -169,7 +169,7 @@ class Store:
         lease_until = now + timedelta(seconds=lease_s)
         async with self._write() as conn:
             inserted = await conn.execute(
-                self._insert()(t)
+                self._insert(t)
                 .values(
                     destination=destination,
                     period=period,
@@ -254,7 +254,7 @@ class Store:
             row = (
                 await conn.execute(select(t).where(t.c.destination == destination, t.c.period == period))
             ).first()
-        return None if row is None else _post_record(row._mapping)
+        return None if row is None else queries.post_record(row._mapping)
 
     async def last_post(self) -> PostRecord | None:
         """The most recently changed ledger row (for ``/healthz`` and ``overage-bot check``)."""
@@ -263,52 +263,21 @@ class Store:
             row = (
                 await conn.execute(select(t).order_by(t.c.updated_at.desc(), t.c.id.desc()).limit(1))
             ).first()
-        return None if row is None else _post_record(row._mapping)
+        return None if row is None else queries.post_record(row._mapping)
 
     # --- snapshots --------------------------------------------------------------------------------
     async def save_snapshot(self, taken_at: datetime, rows: Sequence[SnapshotRow], *, period: str) -> None:
         """Store a snapshot once per period (a second save of the same period is ignored).
 
-        Only the newest :data:`KEEP_SNAPSHOTS` snapshots are kept.
+        Only the newest :data:`~bot.store_queries.KEEP_SNAPSHOTS` snapshots are kept.
 
         Args:
             taken_at: when the data was read, aware, in the reseller's zone (its date is ``taken_on``).
             rows: the over-limit companies (:func:`bot.report.snapshot_rows`).
             period: the post's period key.
         """
-        s, r = schema.snapshots, schema.snapshot_rows
         async with self._write() as conn:
-            result = await conn.execute(
-                self._insert()(s)
-                .values(period=period, taken_at=taken_at, taken_on=taken_at.date())
-                .on_conflict_do_nothing(index_elements=["period"])
-                .returning(s.c.id)
-            )
-            snapshot_id = result.scalar()
-            if snapshot_id is None:
-                return
-            if rows:
-                await conn.execute(
-                    r.insert(),
-                    [
-                        {
-                            "snapshot_id": snapshot_id,
-                            "company_id": row.company_id,
-                            "name": row.name,
-                            "license_limit": row.limit,
-                            "active_users": row.active_users,
-                            "excess": row.excess,
-                        }
-                        for row in rows
-                    ],
-                )
-            keep = select(s.c.id).order_by(s.c.taken_at.desc(), s.c.id.desc()).limit(KEEP_SNAPSHOTS)
-            old = [
-                i for (i,) in await conn.execute(select(s.c.id).where(s.c.id.not_in(keep.scalar_subquery())))
-            ]
-            if old:
-                await conn.execute(delete(r).where(r.c.snapshot_id.in_(old)))
-                await conn.execute(delete(s).where(s.c.id.in_(old)))
+            await queries.insert_snapshot(conn, self._insert, taken_at=taken_at, rows=rows, period=period)
 
     async def latest_snapshot(self, *, exclude_period: str | None = None) -> Snapshot | None:
         """The newest snapshot, optionally ignoring the one saved for ``exclude_period``.
@@ -320,64 +289,21 @@ class Store:
         Returns:
             The snapshot with its rows, or None when there is none yet.
         """
-        s, r = schema.snapshots, schema.snapshot_rows
-        query = select(s.c.id, s.c.taken_on).order_by(s.c.taken_at.desc(), s.c.id.desc()).limit(1)
-        if exclude_period is not None:
-            query = query.where(s.c.period != exclude_period)
         async with self._read() as conn:
-            head = (await conn.execute(query)).first()
-            if head is None:
-                return None
-            rows = await conn.execute(select(r).where(r.c.snapshot_id == head.id).order_by(r.c.id))
-            return Snapshot(
-                taken_on=head.taken_on,
-                rows=tuple(
-                    SnapshotRow(
-                        company_id=row.company_id,
-                        name=row.name,
-                        limit=row.license_limit,
-                        active_users=row.active_users,
-                        excess=row.excess,
-                    )
-                    for row in rows
-                ),
-            )
+            return await queries.select_latest_snapshot(conn, exclude_period=exclude_period)
 
     async def snapshot_count(self) -> int:
         """How many snapshots are kept."""
         async with self._read() as conn:
-            return int((await conn.execute(select(func.count()).select_from(schema.snapshots))).scalar_one())
+            return await queries.count_snapshots(conn)
 
     # --- Teams conversation references ------------------------------------------------------------
     async def save_conversation(self, ref: ConversationRef, *, now: datetime | None = None) -> None:
         """Insert or replace the conversation reference of a Teams channel."""
-        t = schema.conversations
-        values = {
-            "channel_id": ref.channel_id,
-            "service_url": ref.service_url,
-            "tenant_id": ref.tenant_id,
-            "bot_id": ref.bot_id,
-            "conversation": json.dumps(ref.conversation, sort_keys=True),
-            "updated_at": now or datetime.now().astimezone(),
-        }
-        stmt = self._insert()(t).values(**values)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["channel_id"], set_={k: stmt.excluded[k] for k in values if k != "channel_id"}
-        )
         async with self._write() as conn:
-            await conn.execute(stmt)
+            await queries.upsert_conversation(conn, self._insert, ref, now=now or datetime.now(UTC))
 
     async def get_conversation(self, channel_id: str) -> ConversationRef | None:
         """The stored conversation reference of a Teams channel, if any."""
-        t = schema.conversations
         async with self._read() as conn:
-            row = (await conn.execute(select(t).where(t.c.channel_id == channel_id))).first()
-        if row is None:
-            return None
-        return ConversationRef(
-            channel_id=row.channel_id,
-            service_url=row.service_url,
-            tenant_id=row.tenant_id,
-            bot_id=row.bot_id,
-            conversation=json.loads(row.conversation),
-        )
+            return await queries.select_conversation(conn, channel_id)
