@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.formatting import fmt_excess, fmt_int, fmt_limit
 from bot.report import Offender
-from bot.slack._blocks_text import safe_name
+from bot.slack._blocks_text import safe_name, slack_len
 
 __all__ = ["MAX_TABLE_ROWS", "TABLE_HEADER", "offenders_table"]
 
@@ -50,7 +50,7 @@ def offenders_table(offenders: Sequence[Offender], *, budget: int) -> tuple[dict
     rows: list[list[dict[str, Any]]] = [[_cell(text) for text in TABLE_HEADER]]
     for offender in offenders[: MAX_TABLE_ROWS - 1]:
         texts = _row_texts(offender)
-        size = sum(len(text) for text in texts)
+        size = sum(slack_len(text) for text in texts)
         if used + size > budget:
             break
         rows.append([_cell(text) for text in texts])

@@ -19,6 +19,7 @@ __all__ = [
     "fit_escaped",
     "join_names",
     "safe_name",
+    "slack_len",
     "text_length",
     "trim_escaped",
 ]
@@ -27,13 +28,18 @@ _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _PARTIAL_ENTITY = re.compile(r"&[a-z#0-9]*$")
 
 
+def slack_len(text: str) -> int:
+    """Length as Slack may count it: UTF-16 code units (an emoji counts 2), never less than ``len``."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
 def escape(text: str) -> str:
     """Escape Slack's control characters: ``&`` → ``&amp;``, ``<`` → ``&lt;``, ``>`` → ``&gt;``."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _escaped_len(ch: str) -> int:
-    return len(_ENTITIES.get(ch, ch))
+    return slack_len(_ENTITIES.get(ch, ch))
 
 
 def fit_escaped(text: str, max_len: int) -> str:
@@ -50,7 +56,7 @@ def fit_escaped(text: str, max_len: int) -> str:
     """
     text = clean_text(text)
     escaped = escape(text)
-    if len(escaped) <= max_len:
+    if slack_len(escaped) <= max_len:
         return escaped
     budget = max_len - len(ELLIPSIS)
     used = 0
@@ -65,11 +71,18 @@ def fit_escaped(text: str, max_len: int) -> str:
 
 
 def trim_escaped(text: str, max_len: int) -> str:
-    """Cut already-escaped mrkdwn to ``max_len`` characters without splitting an entity."""
-    if len(text) <= max_len:
+    """Cut already-escaped mrkdwn to ``max_len`` (:func:`slack_len`) without splitting an entity."""
+    if slack_len(text) <= max_len:
         return text
-    cut = text[: max(0, max_len - len(ELLIPSIS))]
-    return _PARTIAL_ENTITY.sub("", cut) + ELLIPSIS
+    budget = max(0, max_len - len(ELLIPSIS))
+    used = 0
+    cut = 0
+    for ch in text:
+        used += slack_len(ch)
+        if used > budget:
+            break
+        cut += 1
+    return _PARTIAL_ENTITY.sub("", text[:cut]) + ELLIPSIS
 
 
 def safe_name(name: str, max_len: int = NAME_MAX) -> str:
@@ -94,7 +107,7 @@ def join_names(names: Sequence[str], *, budget: int, separator: str = ", ") -> s
         part = safe_name(name)
         rest = len(names) - index - 1
         tail = len(f"{separator}…and {fmt_int(len(names))} more") if rest else 0
-        extra = len(part) + (len(separator) if parts else 0)
+        extra = slack_len(part) + (len(separator) if parts else 0)
         if used + extra + tail > budget:
             break
         parts.append(part)
@@ -108,14 +121,13 @@ def join_names(names: Sequence[str], *, budget: int, separator: str = ", ") -> s
 
 
 def text_length(value: Any) -> int:
-    """Total length of every ``"text"`` string inside a block structure (for the message budget)."""
+    """Total :func:`slack_len` of every ``"text"`` string inside a block structure (the message budget)."""
     if isinstance(value, dict):
         own = value.get("text")
-        total = len(own) if isinstance(own, str) else 0
+        total = slack_len(own) if isinstance(own, str) else 0
         return total + sum(
             text_length(v) for k, v in value.items() if not (k == "text" and isinstance(v, str))
         )
     if isinstance(value, list | tuple):
         return sum(text_length(v) for v in value)
     return 0
-

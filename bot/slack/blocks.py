@@ -25,7 +25,7 @@ from bot.formatting import (
 from bot.report import OverageReport, WeekChange
 from bot.slack import messages
 from bot.slack._blocks_table import offenders_table
-from bot.slack._blocks_text import escape, fit_escaped, join_names, text_length, trim_escaped
+from bot.slack._blocks_text import escape, fit_escaped, join_names, slack_len, text_length, trim_escaped
 
 __all__ = [
     "ACTION_EXPORT_EXCEL",
@@ -123,12 +123,12 @@ def button_value(query: str, top_n: int) -> str:
         return json.dumps({"q": q, "n": top_n}, ensure_ascii=False, separators=(",", ":"))
 
     value = dump(query)
-    if len(value) <= BUTTON_VALUE_MAX:
+    if slack_len(value) <= BUTTON_VALUE_MAX:
         return value
     low, high = 0, len(query)
     while low < high:  # longest prefix that fits
         mid = (low + high + 1) // 2
-        if len(dump(query[:mid])) <= BUTTON_VALUE_MAX:
+        if slack_len(dump(query[:mid])) <= BUTTON_VALUE_MAX:
             low = mid
         else:
             high = mid - 1

@@ -1,0 +1,112 @@
+"""Adaptive Card building blocks: neutralized text runs, text blocks and the offenders table.
+
+Teams renders a markdown subset in ``TextBlock`` text (``**bold**``, ``[link](url)``, lists) and
+``{{DATE(…)}}`` functions, and it treats ``<at>…</at>`` as mentions. Text from outside (company
+names, the ``find`` text, the source) therefore only ever goes into ``TextRun``s, which show text
+as is (no markdown), after :func:`neutral` has defused angle brackets and ``{{``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.formatting import ELLIPSIS, clean_text, display_name, fmt_excess, fmt_int, fmt_limit, truncate
+from bot.report import Offender
+
+__all__ = ["join_neutral", "neutral", "offenders_table", "rich", "run", "text_block"]
+
+_HEADER = ("Company", "License limit", "Active users", "Excess")
+
+
+def neutral(text: str, max_len: int | None = None) -> str:
+    """Make outside text inert in a card: one line, ``<``/``>`` → ``‹``/``›``, ``{{`` split.
+
+    Args:
+        text: raw text.
+        max_len: cut to this many characters (with "…") before neutralizing.
+
+    Returns:
+        Text that cannot form a mention, a tag, or a date/time function.
+    """
+    text = clean_text(text)
+    if max_len is not None:
+        text = truncate(text, max_len)
+    text = text.replace("<", "‹").replace(">", "›")
+    while "{{" in text:
+        text = text.replace("{{", "{\u200b{")
+    return text
+
+
+def run(text: str, **props: Any) -> dict[str, Any]:
+    """A ``TextRun`` (its text is never parsed as markdown)."""
+    return {"type": "TextRun", "text": text, **props}
+
+
+def rich(*runs: dict[str, Any], **props: Any) -> dict[str, Any]:
+    """A ``RichTextBlock`` made of text runs."""
+    return {"type": "RichTextBlock", "inlines": list(runs), **props}
+
+
+def text_block(text: str, **props: Any) -> dict[str, Any]:
+    """A wrapping ``TextBlock``; ``text`` is markdown we wrote ourselves (no outside text)."""
+    return {"type": "TextBlock", "text": text, "wrap": True, **props}
+
+
+def _cell(item: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "TableCell", "items": [item]}
+
+
+def _row(cells: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "TableRow", "cells": cells}
+
+
+def _offender_row(offender: Offender, name_max: int) -> dict[str, Any]:
+    numbers = (
+        fmt_limit(offender.limit),
+        fmt_int(offender.active_users),
+        fmt_excess(offender.excess, offender.excess_pct),
+    )
+    name = neutral(display_name(offender.name, name_max))
+    return _row([_cell(rich(run(name))), *(_cell(rich(run(text))) for text in numbers)])
+
+
+def offenders_table(offenders: Sequence[Offender], *, name_max: int) -> dict[str, Any]:
+    """A 1.5 ``Table`` of offenders with a header row (``firstRowAsHeaders``).
+
+    Args:
+        offenders: the rows to show (the caller caps their number).
+        name_max: longest company name shown in full.
+
+    Returns:
+        The table element.
+    """
+    header = _row([_cell(text_block(text, weight="Bolder")) for text in _HEADER])
+    right = {"horizontalCellContentAlignment": "Right"}
+    return {
+        "type": "Table",
+        "firstRowAsHeaders": True,
+        "showGridLines": False,
+        "columns": [{"width": 3}, {"width": 1, **right}, {"width": 1, **right}, {"width": 2, **right}],
+        "rows": [header, *(_offender_row(o, name_max) for o in offenders)],
+    }
+
+
+def join_neutral(names: Sequence[str], *, budget: int, name_max: int) -> str:
+    """Neutralized names joined by ", ", ending in "…and N more" beyond ``budget`` characters."""
+    parts: list[str] = []
+    used = 0
+    for index, name in enumerate(names):
+        part = neutral(display_name(name, name_max))
+        tail = len(f", …and {fmt_int(len(names))} more") if index < len(names) - 1 else 0
+        extra = len(part) + (2 if parts else 0)
+        if used + extra + tail > budget:
+            break
+        parts.append(part)
+        used += extra
+    hidden = len(names) - len(parts)
+    text = ", ".join(parts)
+    if hidden:
+        more = f"{ELLIPSIS}and {fmt_int(hidden)} more"
+        text = f"{text}, {more}" if parts else more
+    return text
