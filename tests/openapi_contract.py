@@ -54,16 +54,18 @@ SUBSET_PATH = _locate()
 _formats = FormatChecker(formats=())
 
 
-@_formats.checks("int32")
 def _is_int32(value: object) -> bool:
     return not isinstance(value, int) or -(2**31) <= value < 2**31
 
 
-@_formats.checks("date-time", raises=ValueError)
 def _is_date_time(value: object) -> bool:
     if isinstance(value, str):
         datetime.fromisoformat(value.replace("Z", "+00:00"))
     return True
+
+
+_formats.checks("int32")(_is_int32)
+_formats.checks("date-time", raises=ValueError)(_is_date_time)
 
 
 @cache

@@ -77,7 +77,7 @@ async def test_all_companies_validate(
         "bad-orderBy",
         "empty-object",
         "array",
-    ],  # fmt: skip
+    ],
 )
 async def test_pitfall_bodies_are_input_errors(
     sandbox: RunningSandbox, session: aiohttp.ClientSession, auth: dict[str, str], body: Any
