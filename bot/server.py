@@ -68,7 +68,7 @@ async def _healthz(request: web.Request) -> web.Response:
                 "destination": getattr(record, "destination", None),
                 "period": getattr(record, "period", None),
                 "outcome": getattr(record, "state", None),
-                "at": _iso(getattr(record, "completed_at", None) or getattr(record, "claimed_at", None)),
+                "at": _iso(getattr(record, "at", None)),
                 "error": getattr(record, "last_error", None),
             }
     status = 200

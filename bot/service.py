@@ -145,8 +145,14 @@ class ReportService:
         if task is None:
             task = asyncio.create_task(self._load(key))
             self._inflight[key] = task
-            task.add_done_callback(lambda _t, k=key: self._inflight.pop(k, None))
+            task.add_done_callback(self._forget(key))
         return await asyncio.shield(task)
+
+    def _forget(self, key: str) -> Callable[[asyncio.Task[_Fetched]], None]:
+        def done(_task: asyncio.Task[_Fetched]) -> None:
+            self._inflight.pop(key, None)
+
+        return done
 
     async def _load(self, key: str) -> _Fetched:
         self.keepnet_fetches += 1

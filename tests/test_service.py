@@ -160,6 +160,6 @@ async def test_excel_export_opens(service: ReportService) -> None:
     async with service.export_file("Excel") as export:
         assert export.filename.endswith(".xlsx")
         workbook = openpyxl.load_workbook(export.path, read_only=True)
-        rows = list(workbook.active.iter_rows(values_only=True))  # type: ignore[union-attr]
+        rows = list(workbook.active.iter_rows(values_only=True))
         workbook.close()
     assert len(rows) == report.over_count + 1
