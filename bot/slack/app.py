@@ -1,0 +1,91 @@
+"""The Bolt app: the Slack Web API client, the listeners and the one error handler."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import ConfigError, Settings
+from bot.deps import Deps
+from bot.logging import register_secret
+from bot.slack.errors import handle_error
+from bot.slack.listeners import register_listeners
+
+__all__ = ["build_web_client", "create_app"]
+
+
+def build_web_client(settings: Settings) -> AsyncWebClient:
+    """The Slack Web API client: ``SLACK_API_URL``, ``HTTPS_PROXY`` and retries on 429/5xx/resets.
+
+    Args:
+        settings: holds the bot token, API URL and proxy.
+
+    Returns:
+        The client.
+
+    Raises:
+        ConfigError: ``SLACK_BOT_TOKEN`` is not set.
+    """
+    if settings.slack_bot_token is None:
+        raise ConfigError(
+            "SLACK_BOT_TOKEN is missing: copy the Bot User OAuth Token (xoxb-…) of the Slack app"
+        )
+    token = settings.slack_bot_token.get_secret_value()
+    register_secret(token)
+    return AsyncWebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        proxy=settings.https_proxy,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncServerErrorRetryHandler(),
+        ],
+    )
+
+
+def create_app(settings: Settings, deps: Deps, *, client: AsyncWebClient | None = None) -> AsyncApp:
+    """Build the Bolt app with every listener registered.
+
+    In HTTP mode (no ``SLACK_APP_TOKEN``) Bolt verifies each request's signature with
+    ``SLACK_SIGNING_SECRET``; in Socket Mode the connection itself is authenticated.
+
+    Args:
+        settings: the configuration.
+        deps: what the listeners work with.
+        client: a ready Web API client (tests); built from ``settings`` when None.
+
+    Returns:
+        The app (acknowledge-then-continue: ``process_before_response=False``).
+
+    Raises:
+        ConfigError: the bot token, or in HTTP mode the signing secret, is missing.
+    """
+    socket_mode = settings.slack_socket_mode
+    signing_secret = ""
+    if not socket_mode:
+        if settings.slack_signing_secret is None:
+            raise ConfigError(
+                "SLACK_SIGNING_SECRET is missing: HTTP mode needs it (Basic Information → Signing Secret), "
+                "or set SLACK_APP_TOKEN to use Socket Mode"
+            )
+        signing_secret = settings.slack_signing_secret.get_secret_value()
+        register_secret(signing_secret)
+    app = AsyncApp(
+        name="overage-bot",
+        logger=logging.getLogger("bot.slack.bolt"),
+        client=client if client is not None else build_web_client(settings),
+        signing_secret=signing_secret,
+        process_before_response=False,
+        request_verification_enabled=not socket_mode,
+    )
+    register_listeners(app, deps)
+    app.error(handle_error)
+    return app

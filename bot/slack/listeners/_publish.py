@@ -1,0 +1,40 @@
+"""Shared by ``/overage`` and Refresh: post the report, and tell the asker if the file failed."""
+
+from __future__ import annotations
+
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.deps import Deps
+from bot.report import OverageReport
+from bot.slack import messages
+from bot.slack.errors import tell
+from bot.slack.poster import SlackChannelPoster
+
+__all__ = ["publish_report"]
+
+
+async def publish_report(
+    client: AsyncWebClient, deps: Deps, respond: AsyncRespond | None, *, channel: str, report: OverageReport
+) -> str:
+    """Post ``report`` to the invoking channel with the CSV in its thread.
+
+    Args:
+        client: the Slack Web API client.
+        deps: settings, service and clock.
+        respond: replies to the asker (ephemeral note when the CSV could not be attached).
+        channel: the channel the request came from.
+        report: the report to post.
+
+    Returns:
+        The outcome for the request log: ``posted`` or ``posted_without_file``.
+
+    Raises:
+        SlackApiError: the summary could not be posted (the error handler explains it).
+    """
+    cached = deps.service.age_s(report) > 1
+    posted = await SlackChannelPoster(client, deps, channel=channel).publish(report, cached=cached)
+    if posted.file_error is not None:
+        await tell(respond, messages.upload_failed(posted.file_error))
+        return "posted_without_file"
+    return "posted"

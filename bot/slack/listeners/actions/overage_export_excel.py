@@ -1,0 +1,74 @@
+"""*Excel export* button: upload a fresh XLSX from Keepnet into the report's thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.deps import Deps
+from bot.slack import messages
+from bot.slack.access import is_allowed
+from bot.slack.blocks import ACTION_EXPORT_EXCEL
+from bot.slack.errors import tell
+from bot.slack.exports_inflight import InflightExports
+from bot.slack.listeners._request_log import RequestLog
+from bot.slack.listeners.actions._button import read_click
+from bot.slack.uploads import upload_export
+
+__all__ = ["handle_overage_export_excel"]
+
+
+async def handle_overage_export_excel(
+    *,
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    deps: Deps,
+    inflight: InflightExports,
+) -> None:
+    """Answer a click on *Excel export*.
+
+    The clicker sees "Preparing the Excel export…" (ephemeral); a second click on the same message
+    while its export runs only gets "already being prepared". Keepnet and Slack failures propagate
+    to the app's error handler, which tells the clicker.
+
+    Args:
+        ack: acknowledges the click.
+        body: the ``block_actions`` payload.
+        action: the clicked button.
+        respond: replies to the clicker through the ``response_url``.
+        client: the Slack Web API client.
+        deps: settings and the report service.
+        inflight: the double-click guard.
+    """
+    await ack()
+    click = read_click(body, action)
+    request = RequestLog(ACTION_EXPORT_EXCEL, user=click.user, channel=click.channel)
+    request.acked()
+    try:
+        if not is_allowed(deps.settings, user_id=click.user, channel_id=click.channel):
+            await tell(respond, messages.access_denied())
+            request.outcome = "denied"
+            return
+        with inflight.claim(click.channel, click.message_ts) as mine:
+            if not mine:
+                await tell(respond, messages.export_already_running())
+                request.outcome = "already_running"
+                return
+            await tell(respond, messages.preparing_export())
+            await upload_export(
+                client,
+                deps.service,
+                kind="Excel",
+                query=click.query,
+                channel=click.channel,
+                thread_ts=click.thread_ts,
+            )
+            request.outcome = "uploaded"
+    finally:
+        request.finish()

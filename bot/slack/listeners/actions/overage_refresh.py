@@ -1,0 +1,54 @@
+"""*Refresh* button: read Keepnet again and post the report as a new message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.deps import Deps
+from bot.slack import messages
+from bot.slack.access import is_allowed
+from bot.slack.blocks import ACTION_REFRESH
+from bot.slack.errors import tell
+from bot.slack.listeners._publish import publish_report
+from bot.slack.listeners._request_log import RequestLog
+from bot.slack.listeners.actions._button import read_click
+
+__all__ = ["handle_overage_refresh"]
+
+
+async def handle_overage_refresh(
+    *,
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    deps: Deps,
+) -> None:
+    """Answer a click on *Refresh*: a fresh report (cache bypassed) with its CSV, as a new message.
+
+    Args:
+        ack: acknowledges the click.
+        body: the ``block_actions`` payload.
+        action: the clicked button.
+        respond: replies to the clicker through the ``response_url``.
+        client: the Slack Web API client.
+        deps: settings, report service and clock.
+    """
+    await ack()
+    click = read_click(body, action)
+    request = RequestLog(ACTION_REFRESH, user=click.user, channel=click.channel)
+    request.acked()
+    try:
+        if not is_allowed(deps.settings, user_id=click.user, channel_id=click.channel):
+            await tell(respond, messages.access_denied())
+            request.outcome = "denied"
+            return
+        report = await deps.service.report(query=click.query, top_n=click.top_n, fresh=True)
+        request.outcome = await publish_report(client, deps, respond, channel=click.channel, report=report)
+    finally:
+        request.finish()

@@ -1,0 +1,57 @@
+"""``/overage [help | top N | find <text>]``: acknowledge at once, then post the report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.commands import parse_command
+from bot.deps import Deps
+from bot.slack import messages
+from bot.slack.access import is_allowed
+from bot.slack.listeners._publish import publish_report
+from bot.slack.listeners._request_log import RequestLog
+
+__all__ = ["handle_overage"]
+
+
+async def handle_overage(
+    *, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, deps: Deps
+) -> None:
+    """Answer ``/overage``.
+
+    The acknowledgement comes first and carries the ephemeral reply (usage, access denied or
+    "working on it"); only then is Keepnet asked. The report is posted as a new message in the
+    invoking channel, the CSV in its thread. Typed failures propagate to the app's error handler,
+    which tells the asker ephemerally.
+
+    Args:
+        ack: acknowledges the command (within Slack's 3 s).
+        command: the slash-command payload.
+        respond: replies through the command's ``response_url``.
+        client: the Slack Web API client.
+        deps: settings, report service and clock.
+    """
+    user, channel = command.get("user_id"), command.get("channel_id")
+    request = RequestLog(str(command.get("command") or "/overage"), user=user, channel=channel)
+    try:
+        if not is_allowed(deps.settings, user_id=user, channel_id=channel):
+            await ack(text=messages.access_denied())
+            request.acked()
+            request.outcome = "denied"
+            return
+        parsed = parse_command(str(command.get("text") or ""))
+        if parsed.kind != "report":
+            await ack(text=messages.help_text() if parsed.kind == "help" else messages.usage(parsed.error))
+            request.acked()
+            request.outcome = parsed.kind
+            return
+        await ack(text=messages.working_on_it(parsed.query))
+        request.acked()
+        report = await deps.service.report(query=parsed.query, top_n=parsed.top_n)
+        request.outcome = await publish_report(client, deps, respond, channel=str(channel), report=report)
+    finally:
+        request.finish()

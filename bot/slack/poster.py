@@ -1,0 +1,158 @@
+"""Post an overage report to a Slack channel: the Block Kit summary, then the CSV in its thread.
+
+Shared by ``/overage``, the Refresh button, the weekly job and ``overage-bot post``; it is the
+``schedule.Destination`` for ``slack:<channel id>``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import structlog
+from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.deps import Deps
+from bot.keepnet.errors import KeepnetError
+from bot.report import OverageReport
+from bot.slack import messages
+from bot.slack.blocks import build_error_message, build_report_message
+from bot.slack.errors import slack_error_code
+from bot.slack.uploads import upload_export
+
+__all__ = ["Posted", "SlackChannelPoster", "failure_reason"]
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A report posted to a channel.
+
+    Attributes:
+        channel: the channel id.
+        ts: the summary message's ``ts``.
+        file_error: why the CSV could not be attached (None when it was, or when none was needed).
+    """
+
+    channel: str
+    ts: str
+    file_error: str | None = None
+
+
+def failure_reason(error: KeepnetError | SlackApiError | SlackRequestError) -> str:
+    """A short, plain-text reason for a failed export or upload (escaped by the message texts)."""
+    if isinstance(error, KeepnetError):
+        return error.message
+    if isinstance(error, SlackApiError):
+        return f"Slack answered {slack_error_code(error)}"
+    return str(error)
+
+
+class SlackChannelPoster:
+    """Posts reports to one channel.
+
+    Args:
+        client: the Slack Web API client.
+        deps: settings (time zone), the report service (CSV export) and the clock.
+        channel: the channel id (``C…``/``G…``); the bot must be a member.
+    """
+
+    def __init__(self, client: AsyncWebClient, deps: Deps, *, channel: str) -> None:
+        self._client = client
+        self._deps = deps
+        self.channel = channel
+
+    @property
+    def name(self) -> str:
+        """The destination key, ``slack:<channel id>``."""
+        return f"slack:{self.channel}"
+
+    async def publish(self, report: OverageReport, *, cached: bool = False) -> Posted:
+        """Post the summary and attach the CSV in its thread (no file when nobody is over).
+
+        A failed CSV does not undo the summary: the reason comes back in :attr:`Posted.file_error`.
+
+        Args:
+            report: the report to show.
+            cached: label the data as cached (with its age).
+
+        Returns:
+            Where the summary went.
+
+        Raises:
+            SlackApiError: the summary could not be posted (e.g. ``not_in_channel``).
+        """
+        message = build_report_message(
+            report, tz=self._deps.settings.tz, now=self._deps.clock(), cached=cached
+        )
+        response = await self._client.chat_postMessage(
+            channel=self.channel, text=message["text"], blocks=message["blocks"], unfurl_links=False
+        )
+        ts = str(response["ts"])
+        if not report.offenders:
+            return Posted(channel=self.channel, ts=ts)
+        try:
+            await upload_export(
+                self._client,
+                self._deps.service,
+                kind="CSV",
+                query=report.query,
+                channel=self.channel,
+                thread_ts=ts,
+            )
+        except (KeepnetError, SlackApiError, SlackRequestError) as exc:
+            reason = failure_reason(exc)
+            log.warning(
+                "slack_csv_upload_failed",
+                channel=self.channel,
+                ts=ts,
+                error=type(exc).__name__,
+                reason=reason,
+            )
+            return Posted(channel=self.channel, ts=ts, file_error=reason)
+        return Posted(channel=self.channel, ts=ts)
+
+    async def post(self, report: OverageReport, *, period: str) -> str:
+        """Post a scheduled report; a failed CSV is explained in the thread instead.
+
+        Args:
+            report: the report.
+            period: the ledger period key (logged).
+
+        Returns:
+            The summary message's ``ts`` (the ledger's message reference).
+
+        Raises:
+            SlackApiError: the summary could not be posted.
+        """
+        posted = await self.publish(report)
+        if posted.file_error is not None:
+            try:
+                await self._client.chat_postMessage(
+                    channel=self.channel, thread_ts=posted.ts, text=messages.upload_failed(posted.file_error)
+                )
+            except SlackApiError as exc:
+                log.warning("slack_upload_note_failed", channel=self.channel, error=slack_error_code(exc))
+        log.info(
+            "slack_report_posted",
+            destination=self.name,
+            period=period,
+            ts=posted.ts,
+            file_error=posted.file_error,
+        )
+        return posted.ts
+
+    async def post_failure(self, text: str) -> None:
+        """Tell the channel that the scheduled report failed.
+
+        Args:
+            text: escaped mrkdwn (e.g. :func:`bot.slack.messages.weekly_post_gave_up`).
+
+        Raises:
+            SlackApiError: the message could not be posted.
+        """
+        message = build_error_message(text)
+        await self._client.chat_postMessage(
+            channel=self.channel, text=message["text"], blocks=message["blocks"]
+        )
