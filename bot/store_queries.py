@@ -41,6 +41,7 @@ def post_record(row: Any) -> PostRecord:
         period=row["period"],
         state=row["state"],
         at=row["updated_at"],
+        lease_until=row["lease_until"],
         attempts=row["attempts"],
         message_ref=row["message_ref"],
         last_error=row["last_error"],

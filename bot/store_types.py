@@ -29,6 +29,7 @@ class PostRecord:
         period: e.g. ``weekly:2025-03-10T09:00Z``.
         state: ``claimed`` (in flight), ``completed`` (posted) or ``released`` (failed, may retry).
         at: when the row last changed (aware, UTC).
+        lease_until: until when the last claim holds (aware, UTC).
         attempts: how many times it was claimed.
         message_ref: the chat's id of the posted message (Slack ``ts``), once completed.
         last_error: why the last attempt failed, if it did.
@@ -38,6 +39,7 @@ class PostRecord:
     period: str
     state: Literal["claimed", "completed", "released"]
     at: datetime
+    lease_until: datetime
     attempts: int
     message_ref: str | None = None
     last_error: str | None = None

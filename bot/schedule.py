@@ -1,0 +1,351 @@
+"""The weekly post: cron schedule, exactly-once delivery per destination, retries and catch-up.
+
+Every occurrence of ``OVERAGE_SCHEDULE`` is a *period* (``weekly:2025-03-10T06:00Z``). For each
+destination the job claims ``(destination, period)`` in the store; only the winner builds a fresh
+report and posts, then marks the claim completed. A failure releases the claim and is retried with
+exponential backoff (1, 2, 4 … 30 min) until ``OVERAGE_MISFIRE_GRACE_H`` after the occurrence, then
+the destination gets a short failure notice. A claim held by a crashed process expires after its
+lease, and the job waits for that instead of giving up, so a crash never means zero posts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any, Literal, Protocol
+
+import structlog
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.config import Settings
+from bot.cron import build_trigger
+from bot.report import OverageReport, compare_with_snapshot, snapshot_rows
+from bot.store import Store, StoreError
+
+__all__ = ["Destination", "PostOutcome", "WeeklyJob", "WeeklySchedule", "failure_text", "period_for"]
+
+_log = structlog.get_logger()
+_LOOKBACK_DAYS = (1, 8, 32, 367, 4 * 366)  # widening windows to find the previous occurrence
+
+
+class Destination(Protocol):
+    """Where a report goes (a Slack or Teams channel)."""
+
+    @property
+    def name(self) -> str:
+        """``slack:<channel id>`` or ``teams:<channel id>``."""
+
+    async def post(self, report: OverageReport, *, period: str) -> str:
+        """Post the report; return the chat's message id."""
+
+    async def post_failure(self, text: str) -> None:
+        """Tell the channel that the weekly report could not be posted."""
+
+
+@dataclass(frozen=True)
+class PostOutcome:
+    """What happened for one destination.
+
+    Attributes:
+        destination: the destination name.
+        status: ``posted``; ``already_posted`` (completed before); ``claimed_elsewhere`` (another
+            instance holds a live claim); ``failed`` (gave up; see ``error``).
+        message_ref: the posted message's id.
+        error: the last error, for ``failed``.
+        attempts: how many posting attempts this call made.
+    """
+
+    destination: str
+    status: Literal["posted", "already_posted", "claimed_elsewhere", "failed"]
+    message_ref: str | None = None
+    error: str | None = None
+    attempts: int = 0
+
+
+def period_for(occurrence: datetime) -> str:
+    """The ledger period of a scheduled occurrence: ``weekly:<UTC time to the minute>``."""
+    return "weekly:" + occurrence.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def failure_text(destination: str, *, occurrence: datetime, attempts: int, error: str) -> str:
+    """The short notice posted when the weekly report could not be delivered."""
+    when = occurrence.strftime("%a %d %b %H:%M %Z").strip()
+    return (
+        f"The weekly overage report due {when} could not be posted to {destination} after "
+        f"{attempts} attempt{'s' if attempts != 1 else ''}: {error}. "
+        "It will not be retried for this week; run `overage-bot post` to send it now."
+    )
+
+
+@dataclass(frozen=True)
+class WeeklySchedule:
+    """When the weekly post happens: a cron trigger in the reseller's zone plus a grace period."""
+
+    trigger: CronTrigger
+    tz: tzinfo
+    grace_s: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WeeklySchedule:
+        """Build from ``OVERAGE_SCHEDULE``, ``OVERAGE_TIMEZONE`` and ``OVERAGE_MISFIRE_GRACE_H``."""
+        return cls(
+            trigger=build_trigger(settings.overage_schedule, settings.tz),
+            tz=settings.tz,
+            grace_s=settings.misfire_grace_s,
+        )
+
+    def next_runs(self, n: int, after: datetime) -> list[datetime]:
+        """The next ``n`` occurrences strictly after ``after`` (aware, in the schedule's zone)."""
+        runs: list[datetime] = []
+        fire: datetime | None = self.trigger.get_next_fire_time(None, after + timedelta(microseconds=1))
+        while fire is not None and len(runs) < n:
+            runs.append(fire)
+            fire = self.trigger.get_next_fire_time(fire, fire)
+        return runs
+
+    def previous_run(self, now: datetime) -> datetime | None:
+        """The most recent occurrence at or before ``now`` (None if none in the last four years)."""
+        for days in _LOOKBACK_DAYS:
+            last = None
+            fire: datetime | None = self.trigger.get_next_fire_time(None, now - timedelta(days=days))
+            while fire is not None and fire <= now:
+                last = fire
+                fire = self.trigger.get_next_fire_time(fire, fire)
+            if last is not None:
+                return last
+        return None
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _describe(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+class WeeklyJob:
+    """Posts each occurrence exactly once per destination, whatever the number of replicas."""
+
+    def __init__(
+        self,
+        *,
+        schedule: WeeklySchedule,
+        store: Store,
+        destinations: Sequence[Destination],
+        report_factory: Callable[[], Awaitable[OverageReport]],
+        clock: Callable[[], datetime] = _utc_now,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        lease_s: float = 900.0,
+        first_retry_s: float = 60.0,
+        max_retry_s: float = 1800.0,
+    ) -> None:
+        """Wire the job; ``clock`` returns aware UTC time, ``sleep`` waits (both injected in tests)."""
+        self.schedule = schedule
+        self._store = store
+        self._destinations = tuple(destinations)
+        self._report_factory = report_factory
+        self._clock = clock
+        self._sleep = sleep
+        self._lease_s = lease_s
+        self._first_retry_s = first_retry_s
+        self._max_retry_s = max_retry_s
+        self._snapshotted: set[str] = set()
+
+    def start(self, scheduler: AsyncIOScheduler, *, catch_up: bool = True) -> None:
+        """Add the weekly cron job (and, by default, a catch-up run as soon as the scheduler starts).
+
+        The scheduled call runs :meth:`catch_up`: it works out the occurrence that fired as the
+        schedule's most recent one at or before now, so a late start within the grace period still
+        posts the right period.
+        """
+        scheduler.add_job(
+            self.catch_up,
+            trigger=self.schedule.trigger,
+            id="overage_weekly_post",
+            name="weekly overage post",
+            misfire_grace_time=max(1, int(self.schedule.grace_s)),
+            coalesce=True,
+            max_instances=1,
+            replace_existing=True,
+        )
+        if catch_up:
+            scheduler.add_job(self.catch_up, id="overage_weekly_catch_up", replace_existing=True)
+
+    async def catch_up(self) -> list[PostOutcome]:
+        """Post the most recent occurrence if it is within the grace period and not yet posted.
+
+        Returns:
+            One outcome per destination that still needed the post (empty when nothing was due).
+        """
+        now = self._clock()
+        occurrence = self.schedule.previous_run(now)
+        if occurrence is None:
+            return []
+        period = period_for(occurrence)
+        pending = []
+        for destination in self._destinations:
+            record = await self._store.get_post(destination.name, period)
+            if record is None or record.state != "completed":
+                pending.append(destination)
+        if not pending:
+            return []
+        late_s = (now - occurrence).total_seconds()
+        if late_s > self.schedule.grace_s:
+            upcoming = self.schedule.next_runs(1, now)
+            _log.warning(
+                "weekly_post_missed",
+                period=period,
+                occurrence=occurrence.isoformat(),
+                late_s=round(late_s),
+                grace_s=self.schedule.grace_s,
+                destinations=[d.name for d in pending],
+                next_run=upcoming[0].isoformat() if upcoming else None,
+            )
+            return []
+        return await self._run(occurrence, pending)
+
+    async def run_occurrence(self, occurrence: datetime) -> list[PostOutcome]:
+        """Post one scheduled occurrence to every destination (retrying until the grace ends)."""
+        return await self._run(occurrence, self._destinations)
+
+    async def post_once(
+        self, destinations: Sequence[Destination] | None = None, *, key: str | None = None
+    ) -> list[PostOutcome]:
+        """Post now, once per destination, with no retries (``overage-bot post``).
+
+        Args:
+            destinations: where to post (default: the job's destinations).
+            key: an idempotency key: a second call with the same key posts nothing. Without a
+                key every call posts.
+
+        Returns:
+            One outcome per destination.
+        """
+        period = f"key:{key}" if key else f"manual:{uuid.uuid4().hex}"
+        targets = self._destinations if destinations is None else tuple(destinations)
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(self._attempt(d, period)) for d in targets]
+        return [task.result() for task in tasks]
+
+    async def _run(self, occurrence: datetime, destinations: Sequence[Destination]) -> list[PostOutcome]:
+        period = period_for(occurrence)
+        deadline = occurrence + timedelta(seconds=self.schedule.grace_s)
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(self._deliver(d, occurrence, period, deadline)) for d in destinations]
+        return [task.result() for task in tasks]
+
+    async def _deliver(
+        self, destination: Destination, occurrence: datetime, period: str, deadline: datetime
+    ) -> PostOutcome:
+        """Attempt, back off and retry until posted, posted elsewhere, or past the deadline."""
+        delay, attempts = self._first_retry_s, 0
+        while True:
+            outcome = await self._attempt(destination, period)
+            attempts += outcome.attempts
+            now = self._clock()
+            if outcome.status == "claimed_elsewhere":
+                # Another instance is posting. If it crashed, its lease runs out; then we take over.
+                record = await self._store.get_post(destination.name, period)
+                wait = 1.0 if record is None else (record.lease_until - now).total_seconds() + 1.0
+                if now + timedelta(seconds=wait) >= deadline:
+                    return outcome
+                await self._sleep(max(1.0, wait))
+                continue
+            if outcome.status != "failed":
+                return outcome
+            if now + timedelta(seconds=delay) >= deadline:
+                await self._give_up(
+                    destination, occurrence, period, attempts, outcome.error or "unknown error"
+                )
+                return replace(outcome, attempts=attempts)
+            _log.info("weekly_post_retry", destination=destination.name, period=period, retry_in_s=delay)
+            await self._sleep(delay)
+            delay = min(delay * 2, self._max_retry_s)
+
+    async def _attempt(self, destination: Destination, period: str) -> PostOutcome:
+        """One claim → report → post → complete round; never raises except on cancellation."""
+        name = destination.name
+        try:
+            won = await self._store.claim(name, period, lease_s=self._lease_s, now=self._clock())
+            if not won:
+                record = await self._store.get_post(name, period)
+        except StoreError as exc:
+            _log.warning("weekly_post_store_failed", destination=name, period=period, error=str(exc))
+            return PostOutcome(name, "failed", error=_describe(exc), attempts=1)
+        if not won:
+            state = "completed" if record is None else record.state
+            _log.info("weekly_post_skipped", destination=name, period=period, reason=f"{state} elsewhere")
+            status: Literal["already_posted", "claimed_elsewhere"] = (
+                "already_posted" if state == "completed" else "claimed_elsewhere"
+            )
+            return PostOutcome(name, status)
+        try:
+            report = await self._fresh_report(period)
+            message_ref = await destination.post(report, period=period)
+        except asyncio.CancelledError:
+            await self._release(name, period, "cancelled while posting (shutdown)")
+            raise
+        except Exception as exc:  # noqa: BLE001 - any Keepnet/chat failure: logged, claim released, retried
+            _log.warning(
+                "weekly_post_failed", destination=name, period=period, error=_describe(exc), exc_info=exc
+            )
+            await self._release(name, period, _describe(exc))
+            return PostOutcome(name, "failed", error=_describe(exc), attempts=1)
+        try:
+            await self._store.complete(name, period, message_ref=message_ref, now=self._clock())
+        except StoreError as exc:  # the message is out; do not post it again
+            _log.error("weekly_post_complete_failed", destination=name, period=period, error=str(exc))
+        _log.info("weekly_post_sent", destination=name, period=period, message_ref=message_ref)
+        await self._save_snapshot(report, period)
+        return PostOutcome(name, "posted", message_ref=message_ref, attempts=1)
+
+    async def _fresh_report(self, period: str) -> OverageReport:
+        """A fresh report whose week-over-week line compares with the snapshot *before* this period."""
+        report = await self._report_factory()
+        if report.query:
+            return report
+        previous = await self._store.latest_snapshot(exclude_period=period)
+        change = None if previous is None else compare_with_snapshot(report.offenders, previous)
+        return replace(report, change=change)
+
+    async def _save_snapshot(self, report: OverageReport, period: str) -> None:
+        if period.startswith("manual:") or period in self._snapshotted:
+            return
+        self._snapshotted.add(period)
+        taken_at = report.generated_at.astimezone(self.schedule.tz)
+        try:
+            await self._store.save_snapshot(taken_at, snapshot_rows(report), period=period)
+        except StoreError as exc:
+            self._snapshotted.discard(period)
+            _log.warning("weekly_snapshot_failed", period=period, error=str(exc))
+
+    async def _release(self, name: str, period: str, error: str) -> None:
+        try:
+            await self._store.release(name, period, error=error, now=self._clock())
+        except StoreError as exc:  # the lease will expire instead
+            _log.warning("weekly_post_release_failed", destination=name, period=period, error=str(exc))
+
+    async def _give_up(
+        self, destination: Destination, occurrence: datetime, period: str, attempts: int, error: str
+    ) -> None:
+        _log.error(
+            "weekly_post_gave_up", destination=destination.name, period=period, attempts=attempts, error=error
+        )
+        text = failure_text(
+            destination.name,
+            occurrence=occurrence.astimezone(self.schedule.tz),
+            attempts=attempts,
+            error=error,
+        )
+        try:
+            await destination.post_failure(text)
+        except Exception as exc:  # noqa: BLE001 - the notice is best effort; the log line above stays
+            _log.error(
+                "weekly_post_failure_notice_failed", destination=destination.name, error=_describe(exc)
+            )
