@@ -50,7 +50,7 @@ async def latency_and_count(request: web.Request, handler: Any) -> web.StreamRes
     state = request.app[SANDBOX_STATE]
     state.stats.requests[request.path] += 1
     if state.faults.latency_ms > 0:
-        await asyncio.sleep(state.faults.latency_ms / 1000)
+        await state.sleep(state.faults.latency_ms / 1000)
     response: web.StreamResponse = await handler(request)
     return response
 

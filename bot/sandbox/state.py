@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,7 @@ class SandboxState:
         client_secret: the accepted OAuth2 client secret.
         clock: seconds since the epoch; decides token expiry.
         tokens: issued access token -> the clock value at which it expires.
+        sleep: how the ``latency_ms`` fault waits (replace it in a test to record instead of wait).
     """
 
     faults: Faults
@@ -52,6 +54,7 @@ class SandboxState:
     clock: Callable[[], float]
     stats: SandboxStats = field(default_factory=SandboxStats)
     tokens: dict[str, float] = field(default_factory=dict)
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
 
 SANDBOX_STATE: web.AppKey[SandboxState] = web.AppKey("sandbox_state", SandboxState)

@@ -90,3 +90,21 @@ async def test_requests_and_bodies_are_recorded(
     assert sandbox.stats.requests[SEARCH_PATH] == 2
     assert sandbox.stats.requests["/connect/token"] == 1
     assert [body["pageSize"] for body in sandbox.stats.search_bodies] == [5, 6]
+
+
+async def test_latency_is_added_to_token_and_api_calls(
+    sandbox: RunningSandbox, session: aiohttp.ClientSession, auth: dict[str, str]
+) -> None:
+    """latency_ms makes the server wait that long before each answer, token and /api alike."""
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+
+    sandbox.state.sleep = record
+    sandbox.faults.latency_ms = 50
+    async with session.post(f"{sandbox.base_url}/connect/token", data={}) as response:
+        assert response.status == 400
+    status, _headers, _body = await _post(sandbox, session, auth)
+    assert status == 200
+    assert waits == [0.05, 0.05]
