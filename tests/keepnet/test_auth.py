@@ -20,9 +20,11 @@ class FakeTokenEndpoint:
         self.expires_in = expires_in
         self.fail: Exception | None = None
         self.gate: asyncio.Event | None = None
+        self.called = asyncio.Event()
 
     async def __call__(self) -> TokenResponse:
         self.calls += 1
+        self.called.set()
         if self.gate is not None:
             await self.gate.wait()
         if self.fail is not None:
@@ -111,8 +113,7 @@ async def test_renewal_time_is_measured_from_the_request_start(lifetime: int) ->
     endpoint.gate = asyncio.Event()
     cache = TokenCache(endpoint, clock=clock)
     pending = asyncio.ensure_future(cache.get())
-    while endpoint.calls == 0:
-        await asyncio.sleep(0)
+    await endpoint.called.wait()
     clock.now += 10
     endpoint.gate.set()
     await pending
