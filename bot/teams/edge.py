@@ -1,0 +1,139 @@
+"""The Teams edge: the Agents SDK application, adapter and connection, built from our settings.
+
+:func:`create_teams_edge` builds everything once; :func:`bot.teams.routes.teams_routes` gives the
+aiohttp routes and :func:`install_teams` puts on the server application what the SDK's JWT
+decorator reads from it (``app["agent_configuration"]``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import structlog
+from aiohttp import web
+from microsoft_agents.hosting.aiohttp import CloudAdapter
+from microsoft_agents.hosting.core import (
+    AgentApplication,
+    AgentAuthConfiguration,
+    ApplicationOptions,
+    Connections,
+    MemoryStorage,
+    OutboundHostValidator,
+    TurnState,
+)
+
+from bot.config import ConfigError, Settings
+from bot.deps import Deps
+from bot.teams.handlers import register_handlers
+from bot.teams.links import ExportLinks
+from bot.teams.sdk_config import build_connection_manager, build_host_validator
+
+__all__ = ["AGENT_CONFIGURATION_KEY", "TEAMS_EDGE", "TeamsEdge", "create_teams_edge", "install_teams"]
+
+AGENT_CONFIGURATION_KEY = "agent_configuration"
+"""The (string) key under which the SDK's ``jwt_authorization_decorator`` looks up its settings."""
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class TeamsEdge:
+    """Everything the Teams routes and the channel poster work with.
+
+    Attributes:
+        settings: the configuration.
+        deps: the service, store and clock.
+        connections: the SDK connection manager (MSAL, or anonymous).
+        auth_configuration: the default connection's settings (read by the JWT check).
+        adapter: the SDK's aiohttp adapter.
+        agent_app: the SDK application with our handlers.
+        links: the export link minter/verifier.
+        host_validator: which serviceUrls the bot talks to.
+        public_url: the bot's public address (export links start with it).
+    """
+
+    settings: Settings
+    deps: Deps
+    connections: Connections
+    auth_configuration: AgentAuthConfiguration
+    adapter: CloudAdapter
+    agent_app: AgentApplication[TurnState]
+    links: ExportLinks
+    host_validator: OutboundHostValidator
+    public_url: str
+
+    @property
+    def anonymous(self) -> bool:
+        """True in ``TEAMS_ALLOW_ANONYMOUS`` mode (no tokens either way)."""
+        return self.settings.teams_allow_anonymous
+
+
+TEAMS_EDGE = web.AppKey("teams_edge", TeamsEdge)
+"""Where :func:`install_teams` keeps the edge on the server application."""
+
+
+def _public_url(settings: Settings) -> str:
+    if settings.public_url:
+        return settings.public_url
+    if settings.teams_allow_anonymous:
+        return f"http://{settings.host}:{settings.port}"
+    raise ConfigError(
+        "PUBLIC_URL: not set; Teams needs the bot's public https address (e.g. https://overage.example.com) "
+        "for the messaging endpoint and the private export links"
+    )
+
+
+def create_teams_edge(settings: Settings, deps: Deps, *, links: ExportLinks | None = None) -> TeamsEdge:
+    """Build the Teams edge.
+
+    Args:
+        settings: the configuration (``TEAMS_*``, ``PUBLIC_URL``, ``EXPORT_LINK_SECRET``).
+        deps: what the handlers work with.
+        links: the export link minter (tests inject one with their own clock).
+
+    Returns:
+        The edge; mount it with :func:`install_teams` and :func:`bot.teams.routes.teams_routes`.
+
+    Raises:
+        ConfigError: Teams credentials or ``PUBLIC_URL`` are missing.
+    """
+    public_url = _public_url(settings)
+    connections = build_connection_manager(settings)
+    auth_configuration = connections.get_default_connection_configuration()
+    host_validator = build_host_validator(settings)
+    adapter = CloudAdapter(connection_manager=connections, host_validator=host_validator)
+    agent_app: AgentApplication[TurnState] = AgentApplication[TurnState](
+        ApplicationOptions(storage=MemoryStorage(), start_typing_timer=False),
+        connection_manager=connections,
+    )
+    link_minter = links or ExportLinks.from_settings(settings, base_url=public_url, clock=deps.clock)
+    register_handlers(agent_app, deps=deps, links=link_minter)
+    log.info("teams_edge_ready", anonymous=settings.teams_allow_anonymous, public_url=public_url)
+    return TeamsEdge(
+        settings=settings,
+        deps=deps,
+        connections=connections,
+        auth_configuration=auth_configuration,
+        adapter=adapter,
+        agent_app=agent_app,
+        links=link_minter,
+        host_validator=host_validator,
+        public_url=public_url,
+    )
+
+
+def install_teams(web_app: web.Application, edge: TeamsEdge) -> None:
+    """Put on the server application what the Teams routes need; call before the server starts.
+
+    Sets ``web_app["agent_configuration"]`` (a plain string key: the SDK's JWT decorator reads it
+    that way) and ``web_app[TEAMS_EDGE]``.
+
+    Args:
+        web_app: the bot's aiohttp application.
+        edge: the Teams edge.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", web.NotAppKeyWarning)
+        web_app[AGENT_CONFIGURATION_KEY] = edge.auth_configuration
+    web_app[TEAMS_EDGE] = edge

@@ -1,0 +1,61 @@
+"""Typed Teams errors, each carrying a remediation a reseller can act on.
+
+Kept in their own module to avoid import loops. The tree::
+
+    TeamsError                    root: .message, .remediation, str() = both
+    ├── TeamsNotInstalledError    no stored conversation for the channel: install the app there
+    ├── TeamsServiceUrlError      a stored serviceUrl is not a Bot Framework host
+    └── TeamsPostError            the Bot Connector refused or could not be reached
+"""
+
+from __future__ import annotations
+
+__all__ = ["TeamsError", "TeamsNotInstalledError", "TeamsPostError", "TeamsServiceUrlError"]
+
+
+class TeamsError(Exception):
+    """Root of every Teams failure.
+
+    Args:
+        message: what went wrong, in one sentence.
+        remediation: what to do about it.
+        status: the Bot Connector's HTTP status, when there was one.
+    """
+
+    default_remediation = "Try again later; if it keeps failing, run `overage-bot check`."
+
+    def __init__(self, message: str, *, remediation: str | None = None, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.remediation = remediation or self.default_remediation
+        self.status = status
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.remediation}"
+
+
+class TeamsNotInstalledError(TeamsError):
+    """The bot has no conversation reference for the channel (the app was never installed there)."""
+
+    default_remediation = (
+        "Install the app in that team first (Teams → Apps → Manage your apps → Upload the package from "
+        "`overage-bot teams-package`, then Add to a team and pick the channel), or send "
+        "`@Overage overage` in the channel once; then retry."
+    )
+
+
+class TeamsServiceUrlError(TeamsError):
+    """A stored serviceUrl is not one of the Bot Framework's hosts, so no token is sent there."""
+
+    default_remediation = (
+        "Remove the app from the team and add it again so that Teams sends a fresh conversation reference."
+    )
+
+
+class TeamsPostError(TeamsError):
+    """The Bot Connector refused the post or could not be reached."""
+
+    default_remediation = (
+        "Check that the app is still installed in the team and the bot is not blocked (403 means removed or "
+        "blocked), and that TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID are right."
+    )

@@ -1,0 +1,53 @@
+"""Every text the Teams edge shows people (cards come from :mod:`bot.teams.cards`)."""
+
+from __future__ import annotations
+
+__all__ = [
+    "access_denied",
+    "error_reply",
+    "help_text",
+    "unexpected_error",
+    "unsupported_action",
+    "usage_error",
+]
+
+
+def help_text() -> str:
+    """The usage text for ``overage help``."""
+    return (
+        "**Overage** lists the customer companies over their Keepnet license limit.\n\n"
+        "- `overage`: the report\n"
+        "- `overage top 25`: show the 25 largest offenders (1–50)\n"
+        "- `overage find acme`: only companies matching “acme”\n"
+        "- `overage help`: this text\n\n"
+        "In a channel, mention the bot first: `@Overage overage`. "
+        "The CSV and Excel buttons give you a private download link that works for 10 minutes."
+    )
+
+
+def usage_error(error: str) -> str:
+    """A command that could not be understood, with the usage."""
+    return f"{error}\n\n{help_text()}"
+
+
+def access_denied() -> str:
+    """The sender or the conversation is not allowed to see the report."""
+    return (
+        "You are not allowed to use Overage here. Ask the bot's administrator to add your "
+        "Entra ID object id to OVERAGE_ALLOWED_USERS or this conversation's id to OVERAGE_ALLOWED_CHANNELS."
+    )
+
+
+def unsupported_action() -> str:
+    """A card button this bot version does not know (e.g. on an old card)."""
+    return "That button is not supported (the card may be from an older version). Send `overage` for a new report."
+
+
+def error_reply(message: str, remediation: str) -> str:
+    """A typed error (Keepnet, store, configuration) as a short reply."""
+    return f"⚠️ {message}\n\n{remediation}".strip()
+
+
+def unexpected_error() -> str:
+    """Anything else that went wrong."""
+    return "⚠️ Something went wrong while answering. Try again; if it keeps failing, ask the bot's administrator to check its logs."

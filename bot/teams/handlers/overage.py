@@ -1,0 +1,44 @@
+"""``overage [top N | find <text> | help]``: the report as an Adaptive Card."""
+
+from __future__ import annotations
+
+import structlog
+from microsoft_agents.hosting.core import TurnContext
+
+from bot.commands import parse_command
+from bot.deps import Deps
+from bot.teams.cards import build_report_card
+from bot.teams.handlers import messages
+from bot.teams.handlers._activity import is_personal, send_card, send_text
+from bot.teams.handlers.access import is_allowed
+
+__all__ = ["handle_overage"]
+
+log = structlog.get_logger(__name__)
+
+
+async def handle_overage(context: TurnContext, *, deps: Deps) -> None:
+    """Answer a command message (the bot's own @mention already removed by the SDK).
+
+    Args:
+        context: the turn.
+        deps: the service, settings and clock.
+    """
+    activity = context.activity
+    if not is_allowed(activity, deps.settings):
+        log.info("teams_access_denied", personal=is_personal(activity))
+        await send_text(context, messages.access_denied())
+        return
+    command = parse_command(activity.text or "")
+    if command.kind == "help":
+        await send_text(context, messages.help_text())
+        return
+    if command.kind == "usage_error":
+        await send_text(context, messages.usage_error(command.error))
+        return
+    report = await deps.service.report(query=command.query, top_n=command.top_n)
+    card = build_report_card(
+        report, tz=deps.settings.tz, now=deps.clock(), cached=deps.service.age_s(report) >= 1.0
+    )
+    await send_card(context, card)
+    log.info("teams_report_sent", over=report.over_count, query=bool(command.query))

@@ -1,0 +1,198 @@
+"""Private, short-lived export links: ``PUBLIC_URL/exports/<token>``.
+
+A token is ``base64url(JSON{kind, query, tenant, exp, nonce}) + "." + base64url(HMAC-SHA256)``,
+signed with ``EXPORT_LINK_SECRET``. It lives at most ten minutes and names what to export, never a
+file: the download fetches a fresh export from Keepnet. Without a configured secret a random one is
+used (links then die when the bot restarts). Tokens are bearer credentials: never log them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
+
+import structlog
+
+from bot.config import Settings
+from bot.keepnet.models import ExportKind
+
+__all__ = ["EXPORT_LINK_TTL", "ExportClaims", "ExportLink", "ExportLinks"]
+
+EXPORT_LINK_TTL = timedelta(minutes=10)
+"""The longest a link may live."""
+
+_KINDS: tuple[ExportKind, ...] = ("CSV", "Excel")
+_MAX_TOKEN_LEN = 2048
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class ExportClaims:
+    """What a valid token allows: one fresh export.
+
+    Attributes:
+        kind: ``"CSV"`` or ``"Excel"``.
+        query: the report's ``find`` text ("" for all customers).
+        tenant: the Microsoft 365 tenant the link was made for.
+        expires_at: when the link stops working (aware UTC).
+    """
+
+    kind: ExportKind
+    query: str
+    tenant: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class ExportLink:
+    """A minted link.
+
+    Attributes:
+        url: the full download address (a secret: show it only to the person who asked).
+        expires_at: when it stops working (aware UTC).
+    """
+
+    url: str
+    expires_at: datetime
+
+
+def _b64encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _b64decode(text: str) -> bytes:
+    padded = text + "=" * (-len(text) % 4)
+    return base64.urlsafe_b64decode(padded.encode("ascii"))
+
+
+class ExportLinks:
+    """Mints and verifies export tokens.
+
+    Args:
+        secret: the HMAC key (at least 32 bytes).
+        base_url: the bot's public address, e.g. ``https://overage.example.com``.
+        clock: the current time, aware UTC (tests inject their own).
+        ttl: how long a link lives (at most ten minutes).
+
+    Raises:
+        ValueError: the secret is shorter than 32 bytes or ``ttl`` is out of range.
+    """
+
+    def __init__(
+        self,
+        secret: bytes,
+        *,
+        base_url: str,
+        clock: Callable[[], datetime],
+        ttl: timedelta = EXPORT_LINK_TTL,
+    ) -> None:
+        if len(secret) < 32:
+            raise ValueError("the export link secret must be at least 32 bytes")
+        if not timedelta(0) < ttl <= EXPORT_LINK_TTL:
+            raise ValueError("export links may live at most ten minutes")
+        self._secret = secret
+        self._base_url = base_url.rstrip("/")
+        self._clock = clock
+        self._ttl = ttl
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, *, base_url: str, clock: Callable[[], datetime]
+    ) -> ExportLinks:
+        """Links signed with ``EXPORT_LINK_SECRET``, or with a random key (and a warning) when unset.
+
+        Args:
+            settings: the configuration.
+            base_url: the bot's public address.
+            clock: the current time, aware UTC.
+
+        Returns:
+            The link minter.
+        """
+        if settings.export_link_secret is not None:
+            secret = settings.export_link_secret.get_secret_value().encode()
+        else:
+            secret = secrets.token_bytes(32)
+            log.warning(
+                "export_link_secret_random",
+                detail="EXPORT_LINK_SECRET is not set: using a random key, so export links stop working "
+                "when the bot restarts (and differ between replicas). Set it with `openssl rand -hex 32`.",
+            )
+        return cls(secret, base_url=base_url, clock=clock)
+
+    def mint(self, kind: ExportKind, *, query: str, tenant: str) -> ExportLink:
+        """A new link for one export.
+
+        Args:
+            kind: ``"CSV"`` or ``"Excel"``.
+            query: the report's ``find`` text.
+            tenant: the tenant of the person asking.
+
+        Returns:
+            The link and its expiry.
+        """
+        expires_at = self._clock().astimezone(UTC).replace(microsecond=0) + self._ttl
+        payload = {
+            "kind": kind,
+            "query": query,
+            "tenant": tenant,
+            "exp": int(expires_at.timestamp()),
+            "nonce": _b64encode(secrets.token_bytes(12)),
+        }
+        body = _b64encode(json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode())
+        token = f"{body}.{self._sign(body)}"
+        return ExportLink(url=f"{self._base_url}/exports/{token}", expires_at=expires_at)
+
+    def verify(self, token: str) -> ExportClaims | None:
+        """The claims of a genuine, unexpired token; None for anything else.
+
+        Args:
+            token: the last path segment of the link.
+
+        Returns:
+            The claims, or None when the token is malformed, tampered with or expired.
+        """
+        if len(token) > _MAX_TOKEN_LEN or token.count(".") != 1:
+            return None
+        body, signature = token.split(".")
+        if not hmac.compare_digest(signature.encode("ascii", "replace"), self._sign(body).encode("ascii")):
+            return None
+        try:
+            payload = json.loads(_b64decode(body))
+        except (binascii.Error, ValueError):
+            return None
+        claims = _claims(payload)
+        if claims is None:
+            return None
+        now = self._clock()
+        if not now < claims.expires_at <= now + self._ttl + timedelta(seconds=1):
+            return None
+        return claims
+
+    def _sign(self, body: str) -> str:
+        return _b64encode(hmac.new(self._secret, body.encode("ascii", "replace"), hashlib.sha256).digest())
+
+
+def _claims(payload: object) -> ExportClaims | None:
+    if not isinstance(payload, dict):
+        return None
+    data = cast(dict[str, Any], payload)
+    kind, query, tenant, exp = data.get("kind"), data.get("query"), data.get("tenant"), data.get("exp")
+    if kind not in _KINDS or not isinstance(query, str) or not isinstance(tenant, str):
+        return None
+    if not isinstance(exp, int) or isinstance(exp, bool):
+        return None
+    try:
+        expires_at = datetime.fromtimestamp(exp, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return ExportClaims(kind=cast(ExportKind, kind), query=query, tenant=tenant, expires_at=expires_at)
