@@ -39,17 +39,18 @@ async def handle_overage(
     request = RequestLog(str(command.get("command") or "/overage"), user=user, channel=channel)
     try:
         if not is_allowed(deps.settings, user_id=user, channel_id=channel):
-            await ack(text=messages.access_denied())
+            await ack(text=messages.access_denied(), response_type="ephemeral")
             request.acked()
             request.outcome = "denied"
             return
         parsed = parse_command(str(command.get("text") or ""))
         if parsed.kind != "report":
-            await ack(text=messages.help_text() if parsed.kind == "help" else messages.usage(parsed.error))
+            text = messages.help_text() if parsed.kind == "help" else messages.usage(parsed.error)
+            await ack(text=text, response_type="ephemeral")
             request.acked()
             request.outcome = parsed.kind
             return
-        await ack(text=messages.working_on_it(parsed.query))
+        await ack(text=messages.working_on_it(parsed.query), response_type="ephemeral")
         request.acked()
         report = await deps.service.report(query=parsed.query, top_n=parsed.top_n)
         request.outcome = await publish_report(client, deps, respond, channel=str(channel), report=report)

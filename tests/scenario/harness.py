@@ -1,0 +1,224 @@
+"""The bot in HTTP mode between the Keepnet sandbox and the fake Slack, driven by signed requests.
+
+Requests are signed exactly as Slack signs them (``v0=`` HMAC-SHA256 of ``v0:<timestamp>:<body>``
+with the signing secret, ``X-Slack-Request-Timestamp``) and POSTed over real HTTP to an aiohttp
+server hosting :func:`bot.slack.http.slack_routes`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
+
+from bot.config import Settings, load_settings
+from bot.deps import Deps, utc_now
+from bot.keepnet.client import KeepnetClient
+from bot.report import SANDBOX_SOURCE
+from bot.sandbox.app import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, RunningSandbox, run_sandbox
+from bot.sandbox.faults import Faults
+from bot.service import ReportService
+from bot.slack.app import create_app
+from bot.slack.http import slack_routes
+from tests.fakes.slack_api import FakeSlack, run_fake_slack
+
+__all__ = ["SIGNING_SECRET", "BotUnderTest", "Reply", "no_sleep", "run_bot", "sign"]
+
+SIGNING_SECRET = "test-signing-secret-0123456789"
+BOT_TOKEN = "xoxb-test-overage-bot"
+
+
+async def no_sleep(_: float) -> None:
+    """Keepnet retry back-off without waiting."""
+
+
+def sign(body: str, *, timestamp: int | None = None, secret: str = SIGNING_SECRET) -> dict[str, str]:
+    """Slack's request headers for ``body``: signature and timestamp (now by default)."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    return {
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": signature,
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Slack's view of the bot's HTTP answer (the acknowledgement)."""
+
+    status: int
+    body: str
+
+    def json(self) -> dict[str, Any]:
+        """The body as JSON (an ack that carries a message)."""
+        data: dict[str, Any] = json.loads(self.body)
+        return data
+
+
+@dataclass
+class BotUnderTest:
+    """Everything a scenario needs to talk to the bot and look at the world around it."""
+
+    fake: FakeSlack
+    sandbox: RunningSandbox
+    service: ReportService
+    app: AsyncApp
+    settings: Settings
+    events_url: str
+    session: aiohttp.ClientSession
+
+    async def post(self, body: str, headers: dict[str, str]) -> Reply:
+        """POST a raw body to ``/slack/events``."""
+        async with self.session.post(self.events_url, data=body.encode(), headers=headers) as response:
+            return Reply(status=response.status, body=await response.text())
+
+    def command_body(self, text: str = "", *, user: str = "U0ALICE", channel: str = "C0REPORTS") -> str:
+        """A ``/overage`` slash-command body as Slack sends it (form-encoded)."""
+        return urlencode(
+            {
+                "token": "legacy-verification-token",
+                "team_id": "T0FAKE",
+                "team_domain": "fake",
+                "channel_id": channel,
+                "channel_name": "reports",
+                "user_id": user,
+                "user_name": "alice",
+                "command": "/overage",
+                "text": text,
+                "api_app_id": "A0OVERAGE",
+                "response_url": self.fake.response_url("command"),
+                "trigger_id": "1.2.3",
+            }
+        )
+
+    async def command(self, text: str = "", *, user: str = "U0ALICE", channel: str = "C0REPORTS") -> Reply:
+        """Send a signed ``/overage <text>``."""
+        body = self.command_body(text, user=user, channel=channel)
+        return await self.post(body, sign(body))
+
+    def click_body(
+        self,
+        action_id: str,
+        *,
+        value: str,
+        message_ts: str,
+        channel: str = "C0REPORTS",
+        user: str = "U0ALICE",
+        thread_ts: str | None = None,
+    ) -> str:
+        """A ``block_actions`` body (``payload=<json>``) for a button on a bot message."""
+        message: dict[str, Any] = {"type": "message", "ts": message_ts, "text": "report", "user": "U0OVERAGE"}
+        if thread_ts is not None:
+            message["thread_ts"] = thread_ts
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user, "username": "alice", "team_id": "T0FAKE"},
+            "api_app_id": "A0OVERAGE",
+            "token": "legacy-verification-token",
+            "container": {
+                "type": "message",
+                "message_ts": message_ts,
+                "channel_id": channel,
+                "is_ephemeral": False,
+            },
+            "trigger_id": "1.2.3",
+            "team": {"id": "T0FAKE", "domain": "fake"},
+            "channel": {"id": channel, "name": "reports"},
+            "message": message,
+            "response_url": self.fake.response_url("click"),
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": "actions",
+                    "value": value,
+                    "action_ts": "1",
+                }
+            ],
+        }
+        return urlencode({"payload": json.dumps(payload)})
+
+    async def click(self, action_id: str, *, value: str, message_ts: str, **kwargs: Any) -> Reply:
+        """Send a signed button click."""
+        body = self.click_body(action_id, value=value, message_ts=message_ts, **kwargs)
+        return await self.post(body, sign(body))
+
+    def searches(self) -> int:
+        """Keepnet search requests the sandbox has answered so far."""
+        return self.sandbox.stats.requests["/api/companies/search"]
+
+
+@asynccontextmanager
+async def run_bot(
+    *,
+    companies: list[dict[str, Any]] | None = None,
+    faults: Faults | None = None,
+    sleep: Callable[[float], Awaitable[None]] = no_sleep,
+    **settings: Any,
+) -> AsyncIterator[BotUnderTest]:
+    """Start the sandbox, the fake Slack and the bot's HTTP endpoint.
+
+    Args:
+        companies: the sandbox's companies (its seeded 1,000 by default).
+        faults: the sandbox's fault switches.
+        sleep: the Keepnet client's back-off sleep.
+        **settings: overrides of the bot's settings (e.g. ``overage_allowed_users=("U1",)``).
+
+    Yields:
+        The running bot.
+    """
+    async with run_sandbox(companies=companies, faults=faults) as sandbox, run_fake_slack() as fake:
+        config = load_settings(
+            slack_bot_token=BOT_TOKEN,
+            slack_signing_secret=SIGNING_SECRET,
+            slack_api_url=fake.api_url,
+            keepnet_base_url=sandbox.base_url,
+            **settings,
+        )
+        async with KeepnetClient(
+            base_url=sandbox.base_url,
+            client_id=SANDBOX_CLIENT_ID,
+            client_secret=SANDBOX_CLIENT_SECRET,
+            page_size=config.keepnet_page_size,
+            sleep=sleep,
+        ) as client:
+            service = ReportService(
+                client=client,
+                source=SANDBOX_SOURCE,
+                top_n=config.overage_top_n,
+                tz=config.tz,
+                cache_s=config.overage_cache_s,
+                clock=utc_now,
+            )
+            deps = Deps(settings=config, service=service)
+            app = create_app(config, deps)
+            web_app = web.Application()
+            web_app.add_routes(slack_routes(app))
+            runner = web.AppRunner(web_app, access_log=None)
+            await runner.setup()
+            site = web.TCPSite(runner, "127.0.0.1", 0)
+            await site.start()
+            port = runner.addresses[0][1]
+            try:
+                async with aiohttp.ClientSession() as session:
+                    yield BotUnderTest(
+                        fake=fake,
+                        sandbox=sandbox,
+                        service=service,
+                        app=app,
+                        settings=config,
+                        events_url=f"http://127.0.0.1:{port}/slack/events",
+                        session=session,
+                    )
+            finally:
+                await runner.cleanup()

@@ -1,0 +1,195 @@
+"""End to end: /overage over signed HTTP, with the Keepnet sandbox and the fake Slack."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from bot.sandbox.data import SPECIAL_NAMES, is_over_limit, over_limit_companies, seed_companies
+from bot.sandbox.faults import Faults
+from tests.scenario.checks import assert_valid_message, csv_rows, message_text
+from tests.scenario.harness import run_bot, sign
+
+FORMULA_NAMES = ('=HYPERLINK("http://x")', "+1 Telecom", "-Minus Corp", "@Home Services")
+
+
+def _company_names(rows: list[dict[str, str]]) -> list[str]:
+    return [row["Company Name"] for row in rows]
+
+
+class TestHappyPath:
+    """The report reaches the channel, with the CSV in its thread."""
+
+    async def test_ack_then_summary_then_csv_in_thread(self) -> None:
+        """/overage acks with a working note, posts a valid report, then the CSV in the report's thread."""
+        companies = seed_companies()
+        async with run_bot(companies=companies) as bot:
+            reply = await bot.command("")
+            assert reply.status == 200
+            assert reply.json()["response_type"] == "ephemeral"
+            assert "Working on the overage report" in reply.json()["text"]
+            await bot.fake.wait_for(lambda: bot.fake.files)
+            [message] = bot.fake.messages()
+            assert message["channel"] == "C0REPORTS"
+            assert_valid_message(message)
+            [shared] = bot.fake.files
+            assert (shared.channel, shared.thread_ts) == ("C0REPORTS", message["ts"])
+            assert shared.filename.startswith("overage-") and shared.filename.endswith(".csv")
+            rows = csv_rows(shared.data)
+            over = [row for row in companies if is_over_limit(row)]
+            assert len(rows) == len(over)
+            expected = sorted(
+                ("'" + n if n.startswith(("=", "+", "-", "@")) else n)
+                for n in (r["companyName"] for r in over)
+            )
+            assert sorted(_company_names(rows)) == expected
+
+    async def test_formula_names_are_neutralized_and_mentions_escaped(self) -> None:
+        """Company names like `<!channel> Corp` never ping the channel; formula names are inert in the CSV."""
+        specials = [row for row in seed_companies() if row["companyName"] in SPECIAL_NAMES]
+        async with run_bot(companies=specials) as bot:
+            await bot.command("top 50")
+            await bot.fake.wait_for(lambda: bot.fake.files)
+            [message] = bot.fake.messages()
+            assert_valid_message(message)
+            text = message_text(message)
+            assert "<!channel>" not in text
+            assert "&lt;!channel&gt; Corp" in text
+            names = _company_names(csv_rows(bot.fake.files[0].data))
+            for name in FORMULA_NAMES:
+                assert "'" + name in names
+                assert name not in names
+
+    async def test_find_passes_the_search_text_to_keepnet(self) -> None:
+        """/overage find <text> asks Keepnet for that text and says so while working."""
+        async with run_bot() as bot:
+            reply = await bot.command("find Coho")
+            assert "Coho" in reply.json()["text"]
+            await bot.fake.wait_for(lambda: bot.fake.messages())
+            bodies = bot.sandbox.stats.search_bodies
+            assert bodies and all("Coho" in str(body) for body in bodies)
+
+
+class TestSizes:
+    """Block Kit limits hold for empty and huge reports."""
+
+    async def test_nobody_over_posts_a_positive_message_without_file(self) -> None:
+        """Zero offenders: a short positive message, no file and no export request."""
+        within = [row for row in seed_companies(total=200) if not is_over_limit(row)]
+        async with run_bot(companies=within) as bot:
+            await bot.command("")
+            await bot.fake.wait_for(lambda: bot.fake.messages())
+            [message] = bot.fake.messages()
+            assert_valid_message(message)
+            assert "within" in message_text(message)
+            assert "overage_export_excel" not in message_text(message)
+            assert bot.fake.files == []
+            assert bot.sandbox.stats.requests["/api/companies/search/export"] == 0
+
+    async def test_ten_thousand_offenders_fit_one_message_and_the_csv_has_them_all(self) -> None:
+        """10,000 offenders: the message stays within Block Kit limits; the CSV holds every row."""
+        async with run_bot(companies=over_limit_companies(10_000), keepnet_page_size=1000) as bot:
+            await bot.command("top 50")
+            await bot.fake.wait_for(lambda: bot.fake.files, timeout_s=30)
+            [message] = bot.fake.messages()
+            assert_valid_message(message)
+            assert "10,000" in message["text"]
+            assert len(csv_rows(bot.fake.files[0].data)) == 10_000
+
+
+class TestSignature:
+    """Only requests Slack signed get through."""
+
+    async def test_forged_signature_is_rejected_and_nothing_happens(self) -> None:
+        """A body signed with the wrong secret gets 401; nothing is fetched or posted."""
+        async with run_bot() as bot:
+            body = bot.command_body("")
+            reply = await bot.post(body, sign(body, secret="not-the-secret"))
+            assert reply.status == 401
+            tampered = await bot.post(body.replace("C0REPORTS", "C0OTHER"), sign(body))
+            assert tampered.status == 401
+            assert bot.searches() == 0
+            assert bot.fake.messages() == []
+
+    async def test_stale_timestamp_is_rejected(self) -> None:
+        """A correctly signed request older than five minutes (a replay) gets 401."""
+        async with run_bot() as bot:
+            body = bot.command_body("")
+            reply = await bot.post(body, sign(body, timestamp=int(time.time()) - 6 * 60))
+            assert reply.status == 401
+            assert bot.searches() == 0
+            assert bot.fake.messages() == []
+
+
+class TestRefusals:
+    """Requests the bot answers without asking Keepnet."""
+
+    async def test_access_denied_fetches_nothing(self) -> None:
+        """Outside OVERAGE_ALLOWED_CHANNELS: an ephemeral denial, and Keepnet is never asked."""
+        async with run_bot(overage_allowed_channels="C0ALLOWED") as bot:
+            denied = await bot.command("", channel="C0REPORTS")
+            assert "not allowed" in denied.json()["text"]
+            assert denied.json()["response_type"] == "ephemeral"
+            await bot.command("", channel="C0ALLOWED")
+            await bot.fake.wait_for(lambda: bot.fake.messages())
+            assert [m["channel"] for m in bot.fake.messages()] == ["C0ALLOWED"]
+            assert bot.sandbox.stats.search_bodies and bot.searches() == len(bot.sandbox.stats.search_bodies)
+            assert all(f.channel == "C0ALLOWED" for f in bot.fake.files)
+
+    async def test_help_and_usage_errors_answer_in_the_ack(self) -> None:
+        """help and bad input get the usage text in the acknowledgement; Keepnet is not asked."""
+        async with run_bot() as bot:
+            help_reply = await bot.command("help")
+            assert "/overage top 25" in help_reply.json()["text"]
+            error_reply = await bot.command("top 500")
+            assert "out of range" in error_reply.json()["text"]
+            assert bot.searches() == 0
+            assert bot.fake.messages() == []
+
+
+class TestFailures:
+    """Failures reach the person who asked, ephemerally, with the fix."""
+
+    async def _error_reply(self, bot: Any) -> str:
+        await bot.fake.wait_for(lambda: bot.fake.responses())
+        [payload] = bot.fake.responses()
+        assert payload["response_type"] == "ephemeral"
+        assert payload.get("replace_original") is False
+        return str(payload["text"])
+
+    async def test_non_reseller_credential_gets_the_reseller_fix(self) -> None:
+        """403 from Keepnet: the asker is told to set Client Role = Reseller; nothing is posted."""
+        async with run_bot(faults=Faults(role="Customer")) as bot:
+            await bot.command("")
+            text = await self._error_reply(bot)
+            assert "Reseller" in text
+            assert bot.fake.messages() == []
+
+    async def test_keepnet_down_says_unavailable(self) -> None:
+        """Keepnet answering 500 after every retry: the asker reads that Keepnet is unavailable."""
+        async with run_bot(faults=Faults(fail_5xx=10_000)) as bot:
+            await bot.command("")
+            text = await self._error_reply(bot)
+            assert "unavailable" in text
+            assert bot.fake.messages() == []
+
+    async def test_bot_not_in_channel_gets_invite_hint_via_response_url(self) -> None:
+        """chat.postMessage not_in_channel: the hint to /invite the bot arrives through response_url."""
+        async with run_bot() as bot:
+            bot.fake.channel_errors["C0REPORTS"] = "not_in_channel"
+            await bot.command("")
+            text = await self._error_reply(bot)
+            assert "/invite @overage-bot" in text
+            assert bot.fake.files == []
+            assert bot.fake.calls_to("chat.postEphemeral") == []
+
+    async def test_failed_upload_keeps_summary_and_explains(self) -> None:
+        """The CSV upload fails: the summary stays and the asker gets a note saying the file failed."""
+        async with run_bot() as bot:
+            bot.fake.upload_failures, bot.fake.upload_status = 10, 400
+            await bot.command("")
+            text = await self._error_reply(bot)
+            assert "could not be attached" in text
+            assert len(bot.fake.messages()) == 1
+            assert bot.fake.files == []
+            assert bot.fake.calls_to("chat.update") == []
