@@ -79,7 +79,13 @@ class TestMoney:
 
     @pytest.mark.parametrize(
         ("currency", "text"),
-        [("USD", "$12,040"), ("EUR", "€12,040"), ("GBP", "£12,040"), ("TRY", "₺12,040"), ("CHF", "CHF 12,040")],
+        [
+            ("USD", "$12,040"),
+            ("EUR", "€12,040"),
+            ("GBP", "£12,040"),
+            ("TRY", "₺12,040"),
+            ("CHF", "CHF 12,040"),
+        ],
     )
     def test_symbol_or_code(self, currency: str, text: str) -> None:
         """Known currencies use their symbol, others the ISO code."""
@@ -143,7 +149,7 @@ class TestText:
 
     def test_formula_names_untouched(self) -> None:
         """Spreadsheet-formula-like names are shown as they are (neutralizing is for CSV only)."""
-        assert display_name("=HYPERLINK(\"x\")") == "=HYPERLINK(\"x\")"
+        assert display_name('=HYPERLINK("x")') == '=HYPERLINK("x")'
 
     def test_truncate_edge(self) -> None:
         """Truncating to nothing gives an empty string."""
