@@ -16,7 +16,7 @@ from bot.config import ConfigError, Settings
 from bot.deps import Deps
 from bot.logging import register_secret
 from bot.slack.errors import handle_error
-from bot.slack.listeners import register_listeners
+from bot.slack.listeners import BackgroundWork, register_listeners
 
 __all__ = ["build_web_client", "create_app"]
 
@@ -51,7 +51,13 @@ def build_web_client(settings: Settings) -> AsyncWebClient:
     )
 
 
-def create_app(settings: Settings, deps: Deps, *, client: AsyncWebClient | None = None) -> AsyncApp:
+def create_app(
+    settings: Settings,
+    deps: Deps,
+    *,
+    client: AsyncWebClient | None = None,
+    background: BackgroundWork | None = None,
+) -> AsyncApp:
     """Build the Bolt app with every listener registered.
 
     In HTTP mode (no ``SLACK_APP_TOKEN``) Bolt verifies each request's signature with
@@ -61,6 +67,8 @@ def create_app(settings: Settings, deps: Deps, *, client: AsyncWebClient | None 
         settings: the configuration.
         deps: what the listeners work with.
         client: a ready Web API client (tests); built from ``settings`` when None.
+        background: where listeners run their work after acknowledging (pass one to ``drain()``
+            it on shutdown or in tests); a private one when None.
 
     Returns:
         The app (acknowledge-then-continue: ``process_before_response=False``).
@@ -86,6 +94,6 @@ def create_app(settings: Settings, deps: Deps, *, client: AsyncWebClient | None 
         process_before_response=False,
         request_verification_enabled=not socket_mode,
     )
-    register_listeners(app, deps)
+    register_listeners(app, deps, background=background)
     app.error(handle_error)
     return app

@@ -29,6 +29,7 @@ from bot.sandbox.faults import Faults
 from bot.service import ReportService
 from bot.slack.app import create_app
 from bot.slack.http import slack_routes
+from bot.slack.listeners import BackgroundWork
 from tests.fakes.slack_api import FakeSlack, run_fake_slack
 
 __all__ = ["SIGNING_SECRET", "BotUnderTest", "Reply", "no_sleep", "run_bot", "sign"]
@@ -76,6 +77,7 @@ class BotUnderTest:
     settings: Settings
     events_url: str
     session: aiohttp.ClientSession
+    background: BackgroundWork
 
     async def post(self, body: str, headers: dict[str, str]) -> Reply:
         """POST a raw body to ``/slack/events``."""
@@ -201,7 +203,8 @@ async def run_bot(
                 clock=utc_now,
             )
             deps = Deps(settings=config, service=service)
-            app = create_app(config, deps)
+            background = BackgroundWork()
+            app = create_app(config, deps, background=background)
             web_app = web.Application()
             web_app.add_routes(slack_routes(app))
             runner = web.AppRunner(web_app, access_log=None)
@@ -219,6 +222,8 @@ async def run_bot(
                         settings=config,
                         events_url=f"http://127.0.0.1:{port}/slack/events",
                         session=session,
+                        background=background,
                     )
+                    await background.drain()
             finally:
                 await runner.cleanup()

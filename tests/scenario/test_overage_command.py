@@ -34,7 +34,8 @@ class TestHappyPath:
             assert_valid_message(message)
             [shared] = bot.fake.files
             assert (shared.channel, shared.thread_ts) == ("C0REPORTS", message["ts"])
-            assert shared.filename.startswith("overage-") and shared.filename.endswith(".csv")
+            assert shared.filename.startswith("overage-")
+            assert shared.filename.endswith(".csv")
             rows = csv_rows(shared.data)
             over = [row for row in companies if is_over_limit(row)]
             assert len(rows) == len(over)
@@ -67,7 +68,8 @@ class TestHappyPath:
             assert "Coho" in reply.json()["text"]
             await bot.fake.wait_for(lambda: bot.fake.messages())
             bodies = bot.sandbox.stats.search_bodies
-            assert bodies and all("Coho" in str(body) for body in bodies)
+            assert bodies
+            assert all("Coho" in str(body) for body in bodies)
 
 
 class TestSizes:
@@ -133,7 +135,8 @@ class TestRefusals:
             await bot.command("", channel="C0ALLOWED")
             await bot.fake.wait_for(lambda: bot.fake.messages())
             assert [m["channel"] for m in bot.fake.messages()] == ["C0ALLOWED"]
-            assert bot.sandbox.stats.search_bodies and bot.searches() == len(bot.sandbox.stats.search_bodies)
+            assert bot.sandbox.stats.search_bodies
+            assert bot.searches() == len(bot.sandbox.stats.search_bodies)
             assert all(f.channel == "C0ALLOWED" for f in bot.fake.files)
 
     async def test_help_and_usage_errors_answer_in_the_ack(self) -> None:
@@ -160,7 +163,8 @@ class TestFailures:
     async def test_non_reseller_credential_gets_the_reseller_fix(self) -> None:
         """403 from Keepnet: the asker is told to set Client Role = Reseller; nothing is posted."""
         async with run_bot(faults=Faults(role="Customer")) as bot:
-            await bot.command("")
+            reply = await bot.command("")
+            assert reply.status == 200, "the acknowledgement must survive a fast failure"
             text = await self._error_reply(bot)
             assert "Reseller" in text
             assert bot.fake.messages() == []
@@ -168,7 +172,8 @@ class TestFailures:
     async def test_keepnet_down_says_unavailable(self) -> None:
         """Keepnet answering 500 after every retry: the asker reads that Keepnet is unavailable."""
         async with run_bot(faults=Faults(fail_5xx=10_000)) as bot:
-            await bot.command("")
+            reply = await bot.command("")
+            assert reply.status == 200, "the acknowledgement must survive a fast failure"
             text = await self._error_reply(bot)
             assert "unavailable" in text
             assert bot.fake.messages() == []
@@ -177,7 +182,8 @@ class TestFailures:
         """chat.postMessage not_in_channel: the hint to /invite the bot arrives through response_url."""
         async with run_bot() as bot:
             bot.fake.channel_errors["C0REPORTS"] = "not_in_channel"
-            await bot.command("")
+            reply = await bot.command("")
+            assert reply.status == 200, "the acknowledgement must survive a fast failure"
             text = await self._error_reply(bot)
             assert "/invite @overage-bot" in text
             assert bot.fake.files == []
@@ -187,7 +193,8 @@ class TestFailures:
         """The CSV upload fails: the summary stays and the asker gets a note saying the file failed."""
         async with run_bot() as bot:
             bot.fake.upload_failures, bot.fake.upload_status = 10, 400
-            await bot.command("")
+            reply = await bot.command("")
+            assert reply.status == 200, "the acknowledgement must survive a fast failure"
             text = await self._error_reply(bot)
             assert "could not be attached" in text
             assert len(bot.fake.messages()) == 1

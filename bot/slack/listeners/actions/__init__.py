@@ -12,14 +12,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.deps import Deps
 from bot.slack.blocks import ACTION_EXPORT_EXCEL, ACTION_REFRESH
 from bot.slack.exports_inflight import InflightExports
+from bot.slack.listeners._background import BackgroundWork
 from bot.slack.listeners.actions.overage_export_excel import handle_overage_export_excel
 from bot.slack.listeners.actions.overage_refresh import handle_overage_refresh
 
 __all__ = ["register"]
 
 
-def register(app: AsyncApp, deps: Deps) -> None:
-    """Register the *Excel export* and *Refresh* buttons."""
+def register(app: AsyncApp, deps: Deps, *, background: BackgroundWork) -> None:
+    """Register the *Excel export* and *Refresh* buttons; their slow part runs in ``background``."""
     inflight = InflightExports()
 
     async def overage_export_excel(
@@ -30,7 +31,14 @@ def register(app: AsyncApp, deps: Deps) -> None:
         client: AsyncWebClient,
     ) -> None:
         await handle_overage_export_excel(
-            ack=ack, body=body, action=action, respond=respond, client=client, deps=deps, inflight=inflight
+            ack=ack,
+            body=body,
+            action=action,
+            respond=respond,
+            client=client,
+            deps=deps,
+            inflight=inflight,
+            background=background,
         )
 
     async def overage_refresh(
@@ -41,7 +49,13 @@ def register(app: AsyncApp, deps: Deps) -> None:
         client: AsyncWebClient,
     ) -> None:
         await handle_overage_refresh(
-            ack=ack, body=body, action=action, respond=respond, client=client, deps=deps
+            ack=ack,
+            body=body,
+            action=action,
+            respond=respond,
+            client=client,
+            deps=deps,
+            background=background,
         )
 
     app.action(ACTION_EXPORT_EXCEL)(overage_export_excel)

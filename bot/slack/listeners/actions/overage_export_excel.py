@@ -14,6 +14,7 @@ from bot.slack.access import is_allowed
 from bot.slack.blocks import ACTION_EXPORT_EXCEL
 from bot.slack.errors import tell
 from bot.slack.exports_inflight import InflightExports
+from bot.slack.listeners._background import BackgroundWork
 from bot.slack.listeners._request_log import RequestLog
 from bot.slack.listeners.actions._button import read_click
 from bot.slack.uploads import upload_export
@@ -30,6 +31,7 @@ async def handle_overage_export_excel(
     client: AsyncWebClient,
     deps: Deps,
     inflight: InflightExports,
+    background: BackgroundWork,
 ) -> None:
     """Answer a click on *Excel export*.
 
@@ -45,30 +47,35 @@ async def handle_overage_export_excel(
         client: the Slack Web API client.
         deps: settings and the report service.
         inflight: the double-click guard.
+        background: runs the work after the acknowledgement.
     """
     await ack()
     click = read_click(body, action)
     request = RequestLog(ACTION_EXPORT_EXCEL, user=click.user, channel=click.channel)
     request.acked()
-    try:
-        if not is_allowed(deps.settings, user_id=click.user, channel_id=click.channel):
-            await tell(respond, messages.access_denied())
-            request.outcome = "denied"
-            return
-        with inflight.claim(click.channel, click.message_ts) as mine:
-            if not mine:
-                await tell(respond, messages.export_already_running())
-                request.outcome = "already_running"
+
+    async def work() -> None:
+        try:
+            if not is_allowed(deps.settings, user_id=click.user, channel_id=click.channel):
+                await tell(respond, messages.access_denied())
+                request.outcome = "denied"
                 return
-            await tell(respond, messages.preparing_export())
-            await upload_export(
-                client,
-                deps.service,
-                kind="Excel",
-                query=click.query,
-                channel=click.channel,
-                thread_ts=click.thread_ts,
-            )
-            request.outcome = "uploaded"
-    finally:
-        request.finish()
+            with inflight.claim(click.channel, click.message_ts) as mine:
+                if not mine:
+                    await tell(respond, messages.export_already_running())
+                    request.outcome = "already_running"
+                    return
+                await tell(respond, messages.preparing_export())
+                await upload_export(
+                    client,
+                    deps.service,
+                    kind="Excel",
+                    query=click.query,
+                    channel=click.channel,
+                    thread_ts=click.thread_ts,
+                )
+                request.outcome = "uploaded"
+        finally:
+            request.finish()
+
+    background.start(work(), body=body, respond=respond)

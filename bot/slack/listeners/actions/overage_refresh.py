@@ -13,6 +13,7 @@ from bot.slack import messages
 from bot.slack.access import is_allowed
 from bot.slack.blocks import ACTION_REFRESH
 from bot.slack.errors import tell
+from bot.slack.listeners._background import BackgroundWork
 from bot.slack.listeners._publish import publish_report
 from bot.slack.listeners._request_log import RequestLog
 from bot.slack.listeners.actions._button import read_click
@@ -28,6 +29,7 @@ async def handle_overage_refresh(
     respond: AsyncRespond,
     client: AsyncWebClient,
     deps: Deps,
+    background: BackgroundWork,
 ) -> None:
     """Answer a click on *Refresh*: a fresh report (cache bypassed) with its CSV, as a new message.
 
@@ -38,17 +40,24 @@ async def handle_overage_refresh(
         respond: replies to the clicker through the ``response_url``.
         client: the Slack Web API client.
         deps: settings, report service and clock.
+        background: runs the work after the acknowledgement.
     """
     await ack()
     click = read_click(body, action)
     request = RequestLog(ACTION_REFRESH, user=click.user, channel=click.channel)
     request.acked()
-    try:
-        if not is_allowed(deps.settings, user_id=click.user, channel_id=click.channel):
-            await tell(respond, messages.access_denied())
-            request.outcome = "denied"
-            return
-        report = await deps.service.report(query=click.query, top_n=click.top_n, fresh=True)
-        request.outcome = await publish_report(client, deps, respond, channel=click.channel, report=report)
-    finally:
-        request.finish()
+
+    async def work() -> None:
+        try:
+            if not is_allowed(deps.settings, user_id=click.user, channel_id=click.channel):
+                await tell(respond, messages.access_denied())
+                request.outcome = "denied"
+                return
+            report = await deps.service.report(query=click.query, top_n=click.top_n, fresh=True)
+            request.outcome = await publish_report(
+                client, deps, respond, channel=click.channel, report=report
+            )
+        finally:
+            request.finish()
+
+    background.start(work(), body=body, respond=respond)

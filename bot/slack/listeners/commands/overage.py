@@ -12,6 +12,7 @@ from bot.commands import parse_command
 from bot.deps import Deps
 from bot.slack import messages
 from bot.slack.access import is_allowed
+from bot.slack.listeners._background import BackgroundWork
 from bot.slack.listeners._publish import publish_report
 from bot.slack.listeners._request_log import RequestLog
 
@@ -19,13 +20,19 @@ __all__ = ["handle_overage"]
 
 
 async def handle_overage(
-    *, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, deps: Deps
+    *,
+    ack: AsyncAck,
+    command: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    deps: Deps,
+    background: BackgroundWork,
 ) -> None:
     """Answer ``/overage``.
 
     The acknowledgement comes first and carries the ephemeral reply (usage, access denied or
-    "working on it"); only then is Keepnet asked. The report is posted as a new message in the
-    invoking channel, the CSV in its thread. Typed failures propagate to the app's error handler,
+    "working on it"); only then is Keepnet asked, in the background. The report is posted as a new
+    message in the invoking channel, the CSV in its thread. Typed failures reach the error handler,
     which tells the asker ephemerally.
 
     Args:
@@ -34,25 +41,32 @@ async def handle_overage(
         respond: replies through the command's ``response_url``.
         client: the Slack Web API client.
         deps: settings, report service and clock.
+        background: runs the work after the acknowledgement.
     """
     user, channel = command.get("user_id"), command.get("channel_id")
     request = RequestLog(str(command.get("command") or "/overage"), user=user, channel=channel)
-    try:
-        if not is_allowed(deps.settings, user_id=user, channel_id=channel):
-            await ack(text=messages.access_denied(), response_type="ephemeral")
-            request.acked()
-            request.outcome = "denied"
-            return
-        parsed = parse_command(str(command.get("text") or ""))
-        if parsed.kind != "report":
-            text = messages.help_text() if parsed.kind == "help" else messages.usage(parsed.error)
-            await ack(text=text, response_type="ephemeral")
-            request.acked()
-            request.outcome = parsed.kind
-            return
-        await ack(text=messages.working_on_it(parsed.query), response_type="ephemeral")
+    if not is_allowed(deps.settings, user_id=user, channel_id=channel):
+        await ack(text=messages.access_denied(), response_type="ephemeral")
         request.acked()
-        report = await deps.service.report(query=parsed.query, top_n=parsed.top_n)
-        request.outcome = await publish_report(client, deps, respond, channel=str(channel), report=report)
-    finally:
+        request.outcome = "denied"
         request.finish()
+        return
+    parsed = parse_command(str(command.get("text") or ""))
+    if parsed.kind != "report":
+        text = messages.help_text() if parsed.kind == "help" else messages.usage(parsed.error)
+        await ack(text=text, response_type="ephemeral")
+        request.acked()
+        request.outcome = parsed.kind
+        request.finish()
+        return
+    await ack(text=messages.working_on_it(parsed.query), response_type="ephemeral")
+    request.acked()
+
+    async def work() -> None:
+        try:
+            report = await deps.service.report(query=parsed.query, top_n=parsed.top_n)
+            request.outcome = await publish_report(client, deps, respond, channel=str(channel), report=report)
+        finally:
+            request.finish()
+
+    background.start(work(), body=command, respond=respond)
