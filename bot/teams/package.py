@@ -1,0 +1,100 @@
+"""``overage-bot teams-package``: the Teams app package (zip) to upload in Teams.
+
+The zip holds ``manifest.json``, ``color.png`` (192×192) and ``outline.png`` (32×32) at its root,
+taken from the repository's ``teams-app/`` folder with the placeholders filled in: the bot id
+(``TEAMS_CLIENT_ID``), the domain of ``PUBLIC_URL`` and a stable app id derived from the client id.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+import zipfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from bot.config import ConfigError, Settings
+
+__all__ = ["TEAMS_APP_DIR", "app_id_for", "build_manifest", "build_teams_package"]
+
+TEAMS_APP_DIR = Path(__file__).resolve().parents[2] / "teams-app"
+"""The manifest template and icons."""
+
+_APP_NAMESPACE = uuid.UUID("6f0a8c1e-2f55-4c1b-9a57-0d7c1e0b5a61")
+_ICONS = ("color.png", "outline.png")
+
+
+def app_id_for(client_id: str) -> str:
+    """The Teams app id: a UUID derived from the client id, stable across builds."""
+    return str(uuid.uuid5(_APP_NAMESPACE, client_id.strip().lower()))
+
+
+def _domain(settings: Settings) -> str:
+    if not settings.public_url:
+        raise ConfigError(
+            "PUBLIC_URL: not set; the package needs the bot's public https address, e.g. https://overage.example.com"
+        )
+    parts = urlsplit(settings.public_url)
+    if parts.scheme != "https" or not parts.hostname:
+        raise ConfigError("PUBLIC_URL: Teams needs an https address with a host name, e.g. https://overage.example.com")
+    return parts.hostname
+
+
+def _fill(value: Any, mapping: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        for placeholder, text in mapping.items():
+            value = value.replace(placeholder, text)
+        return value
+    if isinstance(value, list):
+        return [_fill(item, mapping) for item in value]
+    if isinstance(value, dict):
+        return {key: _fill(item, mapping) for key, item in value.items()}
+    return value
+
+
+def build_manifest(settings: Settings, *, template: Path | None = None) -> dict[str, Any]:
+    """The manifest with the placeholders filled in.
+
+    Args:
+        settings: ``TEAMS_CLIENT_ID`` and ``PUBLIC_URL`` are used.
+        template: the manifest template (default ``teams-app/manifest.json``).
+
+    Returns:
+        The manifest.
+
+    Raises:
+        ConfigError: ``TEAMS_CLIENT_ID`` or ``PUBLIC_URL`` is missing, or PUBLIC_URL is not https.
+    """
+    client_id = (settings.teams_client_id or "").strip()
+    if not client_id:
+        raise ConfigError("TEAMS_CLIENT_ID: not set; the package needs the Azure Bot's Microsoft App ID")
+    domain = _domain(settings)
+    source = template or TEAMS_APP_DIR / "manifest.json"
+    manifest = json.loads(source.read_text(encoding="utf-8"))
+    filled: dict[str, Any] = _fill(
+        manifest, {"{{APP_ID}}": app_id_for(client_id), "{{BOT_ID}}": client_id, "{{DOMAIN}}": domain}
+    )
+    return filled
+
+
+def build_teams_package(settings: Settings, out: Path) -> Path:
+    """Write the Teams app package.
+
+    Args:
+        settings: the configuration (``TEAMS_CLIENT_ID``, ``PUBLIC_URL``).
+        out: the zip file to write (its folder is created).
+
+    Returns:
+        The path written.
+
+    Raises:
+        ConfigError: ``TEAMS_CLIENT_ID`` or ``PUBLIC_URL`` is missing, or PUBLIC_URL is not https.
+    """
+    manifest = build_manifest(settings)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        for icon in _ICONS:
+            archive.write(TEAMS_APP_DIR / icon, arcname=icon)
+    return out
