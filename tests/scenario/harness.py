@@ -32,7 +32,17 @@ from bot.slack.http import slack_routes
 from bot.slack.listeners import BackgroundWork
 from tests.fakes.slack_api import FakeSlack, run_fake_slack
 
-__all__ = ["SIGNING_SECRET", "BotUnderTest", "Reply", "no_sleep", "run_bot", "sign"]
+__all__ = [
+    "BOT_TOKEN",
+    "SIGNING_SECRET",
+    "BotUnderTest",
+    "Reply",
+    "World",
+    "no_sleep",
+    "run_bot",
+    "run_world",
+    "sign",
+]
 
 SIGNING_SECRET = "test-signing-secret-0123456789"
 BOT_TOKEN = "xoxb-test-overage-bot"
@@ -160,32 +170,43 @@ class BotUnderTest:
         return self.sandbox.stats.requests["/api/companies/search"]
 
 
+@dataclass(frozen=True)
+class World:
+    """The sandbox, the fake Slack and the bot's dependencies, wired together (no server yet)."""
+
+    sandbox: RunningSandbox
+    fake: FakeSlack
+    settings: Settings
+    service: ReportService
+    deps: Deps
+
+
 @asynccontextmanager
-async def run_bot(
+async def run_world(
     *,
     companies: list[dict[str, Any]] | None = None,
     faults: Faults | None = None,
     sleep: Callable[[float], Awaitable[None]] = no_sleep,
     **settings: Any,
-) -> AsyncIterator[BotUnderTest]:
-    """Start the sandbox, the fake Slack and the bot's HTTP endpoint.
+) -> AsyncIterator[World]:
+    """Start the Keepnet sandbox and the fake Slack, and build the bot's settings and deps.
 
     Args:
         companies: the sandbox's companies (its seeded 1,000 by default).
         faults: the sandbox's fault switches.
         sleep: the Keepnet client's back-off sleep.
-        **settings: overrides of the bot's settings (e.g. ``overage_allowed_users=("U1",)``).
+        **settings: overrides of the bot's settings (e.g. ``overage_allowed_users="U1"``).
 
     Yields:
-        The running bot.
+        The world.
     """
     async with run_sandbox(companies=companies, faults=faults) as sandbox, run_fake_slack() as fake:
+        overrides: dict[str, Any] = {"slack_signing_secret": SIGNING_SECRET, **settings}
         config = load_settings(
             slack_bot_token=BOT_TOKEN,
-            slack_signing_secret=SIGNING_SECRET,
             slack_api_url=fake.api_url,
             keepnet_base_url=sandbox.base_url,
-            **settings,
+            **overrides,
         )
         async with KeepnetClient(
             base_url=sandbox.base_url,
@@ -203,27 +224,44 @@ async def run_bot(
                 clock=utc_now,
             )
             deps = Deps(settings=config, service=service)
-            background = BackgroundWork()
-            app = create_app(config, deps, background=background)
-            web_app = web.Application()
-            web_app.add_routes(slack_routes(app))
-            runner = web.AppRunner(web_app, access_log=None)
-            await runner.setup()
-            site = web.TCPSite(runner, "127.0.0.1", 0)
-            await site.start()
-            port = runner.addresses[0][1]
-            try:
-                async with aiohttp.ClientSession() as session:
-                    yield BotUnderTest(
-                        fake=fake,
-                        sandbox=sandbox,
-                        service=service,
-                        app=app,
-                        settings=config,
-                        events_url=f"http://127.0.0.1:{port}/slack/events",
-                        session=session,
-                        background=background,
-                    )
-                    await background.drain()
-            finally:
-                await runner.cleanup()
+            yield World(sandbox=sandbox, fake=fake, settings=config, service=service, deps=deps)
+
+
+@asynccontextmanager
+async def run_bot(
+    *,
+    companies: list[dict[str, Any]] | None = None,
+    faults: Faults | None = None,
+    sleep: Callable[[float], Awaitable[None]] = no_sleep,
+    **settings: Any,
+) -> AsyncIterator[BotUnderTest]:
+    """Start the sandbox, the fake Slack and the bot's HTTP endpoint (arguments as :func:`run_world`).
+
+    Yields:
+        The running bot.
+    """
+    async with run_world(companies=companies, faults=faults, sleep=sleep, **settings) as world:
+        background = BackgroundWork()
+        app = create_app(world.settings, world.deps, background=background)
+        web_app = web.Application()
+        web_app.add_routes(slack_routes(app))
+        runner = web.AppRunner(web_app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = runner.addresses[0][1]
+        try:
+            async with aiohttp.ClientSession() as session:
+                yield BotUnderTest(
+                    fake=world.fake,
+                    sandbox=world.sandbox,
+                    service=world.service,
+                    app=app,
+                    settings=world.settings,
+                    events_url=f"http://127.0.0.1:{port}/slack/events",
+                    session=session,
+                    background=background,
+                )
+                await background.drain()
+        finally:
+            await runner.cleanup()
