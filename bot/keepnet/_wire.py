@@ -206,15 +206,10 @@ def decode_response(status: int, headers: Mapping[str, str], body: bytes, *, now
         messages = server_messages(data)
         text = "; ".join(messages) if messages else "the request was rejected without a message"
         raise KeepnetRequestError(f"Keepnet rejected the request: {text}", validation_messages=messages)
-    if status == 429:
+    if status == 429 or status >= 500:
+        reason = "Too Many Requests" if status == 429 else "server error"
         raise RetryableError(
-            "Keepnet answered 429 Too Many Requests.",
-            status=429,
-            retry_after=parse_retry_after(_header(headers, "retry-after") or None, now=now),
-        )
-    if status >= 500:
-        raise RetryableError(
-            f"Keepnet answered {status}: " + _summary(data, "server error"),
+            f"Keepnet answered {status}: " + _summary(data, reason),
             status=status,
             retry_after=parse_retry_after(_header(headers, "retry-after") or None, now=now),
         )

@@ -248,16 +248,16 @@ class KeepnetClient:
         self, path: str, body: dict[str, Any], *, limits: aiohttp.ClientTimeout
     ) -> aiohttp.ClientResponse:
         """POST ``body`` with the bearer token; on 401 renew the token once and repeat."""
-        for renewed in (False, True):
+        token = await self._tokens.get()
+        resp = await self._post(path, json=body, headers={"Authorization": f"Bearer {token}"}, limits=limits)
+        if resp.status == 401:
+            resp.release()
+            self._tokens.invalidate(token)
             token = await self._tokens.get()
             resp = await self._post(
                 path, json=body, headers={"Authorization": f"Bearer {token}"}, limits=limits
             )
-            if resp.status != 401 or renewed:
-                return resp
-            resp.release()
-            self._tokens.invalidate(token)
-        raise AssertionError("unreachable")  # pragma: no cover
+        return resp
 
     async def _request_token(self) -> TokenResponse:
         form = _wire.token_form(self._client_id, self._client_secret)
