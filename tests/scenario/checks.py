@@ -34,7 +34,7 @@ def assert_valid_message(message: dict[str, Any]) -> None:
 
 def message_text(message: dict[str, Any]) -> str:
     """Every piece of text in a message (fallback and blocks), as one string."""
-    return message.get("text", "") + json.dumps(message.get("blocks", []), ensure_ascii=False)
+    return str(message.get("text", "")) + json.dumps(message.get("blocks", []), ensure_ascii=False)
 
 
 def csv_rows(data: bytes) -> list[dict[str, str]]:

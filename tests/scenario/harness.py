@@ -56,6 +56,7 @@ def sign(body: str, *, timestamp: int | None = None, secret: str = SIGNING_SECRE
     """Slack's request headers for ``body``: signature and timestamp (now by default)."""
     ts = str(int(time.time()) if timestamp is None else timestamp)
     signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    assert signature is not None
     return {
         "X-Slack-Request-Timestamp": ts,
         "X-Slack-Signature": signature,

@@ -86,3 +86,26 @@ async def test_one_request_line_per_command_without_secrets() -> None:
         assert line["total_ms"] >= line["ack_ms"]
         assert BOT_TOKEN not in str(logs)
         assert SIGNING_SECRET not in str(logs)
+
+
+def test_error_replies_name_the_fix() -> None:
+    """Typed errors map to replies with their fix; unknown ones to a generic apology."""
+    from slack_sdk.errors import SlackApiError
+    from slack_sdk.web.slack_response import SlackResponse
+
+    from bot.keepnet.errors import KeepnetNotResellerError
+    from bot.slack.errors import reply_for
+
+    not_reseller = KeepnetNotResellerError("Keepnet refused to list the companies (403).", status=403)
+    assert "Client Role = Reseller" in reply_for(not_reseller)
+    response = SlackResponse(
+        client=None,
+        http_verb="POST",
+        api_url="chat.postMessage",
+        req_args={},
+        data={"ok": False, "error": "channel_not_found"},
+        headers={},
+        status_code=200,
+    )
+    assert "/invite @overage-bot" in reply_for(SlackApiError("failed", response))  # type: ignore[no-untyped-call]
+    assert "Something went wrong" in reply_for(ValueError("x"))
