@@ -37,7 +37,9 @@ def _domain(settings: Settings) -> str:
         )
     parts = urlsplit(settings.public_url)
     if parts.scheme != "https" or not parts.hostname:
-        raise ConfigError("PUBLIC_URL: Teams needs an https address with a host name, e.g. https://overage.example.com")
+        raise ConfigError(
+            "PUBLIC_URL: Teams needs an https address with a host name, e.g. https://overage.example.com"
+        )
     return parts.hostname
 
 

@@ -82,12 +82,18 @@ class FakeConnector:
     base_url: str = ""
     calls: list[ConnectorCall] = field(default_factory=list)
     fail_status: int | None = None
+    issued_ids: list[str] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
     def service_url(self) -> str:
         """The serviceUrl to put on activities (with a regional path, as Teams does)."""
         return f"{self.base_url}/amer/"
+
+    @property
+    def last_id(self) -> str | None:
+        """The activity id the fake handed out last."""
+        return self.issued_ids[-1] if self.issued_ids else None
 
     def messages(self) -> list[ConnectorCall]:
         """Sent and reply activities of type message (typing and traces left out)."""
@@ -130,6 +136,7 @@ def _app(fake: FakeConnector) -> web.Application:
                 {"error": {"code": "MessageWritesBlocked", "message": "blocked"}}, status=fake.fail_status
             )
         new_id = f"1700000000{next(fake._ids):03d}"
+        fake.issued_ids.append(new_id)
         if call.kind == "create":
             return web.json_response(
                 {"id": f"19:new{new_id}@thread.tacv2", "activityId": new_id, "serviceUrl": fake.service_url},

@@ -71,7 +71,9 @@ def _channel_conversation(thread_id: str | None) -> dict[str, Any]:
     return {"id": conversation_id, "isGroup": True, "conversationType": "channel", "tenantId": TENANT_ID}
 
 
-def channel_message(service_url: str, command: str = "overage", *, aad_id: str = USER_AAD_ID) -> dict[str, Any]:
+def channel_message(
+    service_url: str, command: str = "overage", *, aad_id: str = USER_AAD_ID
+) -> dict[str, Any]:
     """``@Overage <command>`` posted in a team channel (a new thread, so the id has ``;messageid=``)."""
     activity = _base(service_url, {}, aad_id=aad_id)
     activity["conversation"] = _channel_conversation(activity["id"])
@@ -99,7 +101,12 @@ def personal_message(service_url: str, text: str = "overage", *, aad_id: str = U
 
 def group_message(service_url: str, command: str = "overage") -> dict[str, Any]:
     """``@Overage <command>`` in a group chat."""
-    conversation = {"id": GROUP_CHAT_ID, "isGroup": True, "conversationType": "groupChat", "tenantId": TENANT_ID}
+    conversation = {
+        "id": GROUP_CHAT_ID,
+        "isGroup": True,
+        "conversationType": "groupChat",
+        "tenantId": TENANT_ID,
+    }
     activity = _base(service_url, conversation)
     mention = f"<at>{BOT_NAME}</at>"
     activity.update(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from microsoft_agents.authentication.msal import MsalConnectionManager
 from microsoft_agents.hosting.core import AnonymousTokenProvider
@@ -14,7 +16,7 @@ from tests.teams._harness import run_teams_bot
 
 pytestmark = pytest.mark.filterwarnings("ignore::aiohttp.web_exceptions.NotAppKeyWarning")
 
-CREDENTIALS = {
+CREDENTIALS: dict[str, Any] = {
     "teams_client_id": "11111111-2222-3333-4444-555555555555",
     "teams_client_secret": "not-a-real-secret-value",
     "teams_tenant_id": "72f988bf-86f1-41af-91ab-2d7cd011db47",
@@ -30,7 +32,10 @@ class TestSdkConfiguration:
         connections = build_connection_manager(settings)
         config = connections.get_default_connection_configuration()
         assert isinstance(connections, MsalConnectionManager)
-        assert (config.CLIENT_ID, config.TENANT_ID) == (CREDENTIALS["teams_client_id"], CREDENTIALS["teams_tenant_id"])
+        assert (CREDENTIALS["teams_client_id"], CREDENTIALS["teams_tenant_id"]) == (
+            config.CLIENT_ID,
+            config.TENANT_ID,
+        )
         assert config.ANONYMOUS_ALLOWED is False
 
     def test_anonymous_mode_uses_no_tokens_and_warns_loudly(self) -> None:

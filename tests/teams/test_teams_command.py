@@ -65,9 +65,11 @@ class TestWhereTheCommandWorks:
             call = await _only_reply(bot, activity)
             assert call.conversation_id == f"{CHANNEL_ID};messageid={activity['id']}"
             [card] = call.cards
-            assert card["type"] == "AdaptiveCard" and card["version"] == "1.5"
+            assert card["type"] == "AdaptiveCard"
+            assert card["version"] == "1.5"
             text = _card_text(card)
-            assert "40" in text and "License overage report" in text
+            assert "40" in text
+            assert "License overage report" in text
             [table] = [item for item in card["body"] if item.get("type") == "Table"]
             assert len(table["rows"]) == 6  # header + 5
             verbs = {action.get("verb") for action in card["actions"]}
@@ -87,13 +89,15 @@ class TestWhereTheCommandWorks:
             assert call.conversation_id == GROUP_CHAT_ID
             assert "acme" in _card_text(call.cards[0])
             bodies = bot.sandbox.state.stats.search_bodies
-            assert bodies and all("acme" in json.dumps(body) for body in bodies)
+            assert bodies
+            assert all("acme" in json.dumps(body) for body in bodies)
 
     async def test_help_and_usage_errors_fetch_nothing(self) -> None:
         """`overage help` lists the commands; `overage top 99` explains the range; Keepnet is not called."""
         async with run_teams_bot() as bot:
             call = await _only_reply(bot, personal_message(bot.connector.service_url, "overage help"))
-            assert "overage top 25" in call.text and "overage find acme" in call.text
+            assert "overage top 25" in call.text
+            assert "overage find acme" in call.text
             bot.connector.calls.clear()
             call = await _only_reply(bot, personal_message(bot.connector.service_url, "overage top 99"))
             assert "1 to 50" in call.text

@@ -110,5 +110,11 @@ class TestConfiguration:
         """With EXPORT_LINK_SECRET set, a new instance (a restart) verifies old links."""
         settings = load_settings(export_link_secret="s" * 40)
         clock = Clock(now=datetime(2026, 1, 1, tzinfo=UTC))
-        token = _token(ExportLinks.from_settings(settings, base_url="https://x", clock=clock).mint("CSV", query="", tenant="t").url)
-        assert ExportLinks.from_settings(settings, base_url="https://x", clock=clock).verify(token) is not None
+        token = _token(
+            ExportLinks.from_settings(settings, base_url="https://x", clock=clock)
+            .mint("CSV", query="", tenant="t")
+            .url
+        )
+        assert (
+            ExportLinks.from_settings(settings, base_url="https://x", clock=clock).verify(token) is not None
+        )
