@@ -1,7 +1,8 @@
 """The Teams edge's aiohttp routes: ``POST /api/messages`` (JWT-checked) and ``GET /exports/{token}``.
 
 Only ``/api/messages`` carries the SDK's JWT check (its decorator, not the app-wide middleware), so
-``/healthz`` and the export links need no Bot Framework token. The decorator reads
+``/healthz`` and the export links need no Bot Framework token; in ``TEAMS_ALLOW_ANONYMOUS`` mode no
+token is checked at all. The decorator reads
 ``request.app["agent_configuration"]``: call :func:`bot.teams.edge.install_teams` on the server
 application too.
 """
@@ -29,6 +30,8 @@ def _messages_handler(edge: TeamsEdge) -> _Handler:
         response = await start_agent_process(request, edge.agent_app, edge.adapter)
         return response if response is not None else web.Response(status=202)
 
+    if edge.anonymous:
+        return messages  # TEAMS_ALLOW_ANONYMOUS: no incoming token is checked (loopback only)
     return cast(_Handler, jwt_authorization_decorator(messages))  # type: ignore[no-untyped-call]
 
 

@@ -89,8 +89,9 @@ class TestMessagesEndpoint:
             assert (await bot.get("/exports/not-a-token")).status == 404
 
     async def test_anonymous_mode_sends_replies_without_a_token(self) -> None:
-        """In anonymous mode the reply reaches the Connector with no Authorization header."""
+        """In anonymous mode no incoming token is checked and the reply carries no Authorization header."""
         async with run_teams_bot() as bot:
-            assert (await bot.send(personal_message(bot.connector.service_url, "overage help"))).status == 202
+            activity = personal_message(bot.connector.service_url, "overage help")
+            assert (await bot.send(activity, headers={"Authorization": "Bearer not.a.jwt"})).status == 202
             [call] = bot.connector.messages()
             assert "authorization" not in {name.lower() for name in call.headers}
