@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,7 @@ from bot.sandbox._search import (
     parse_export,
     parse_json_object,
     parse_search,
-    select,
 )
-from bot.sandbox.data import is_over_limit
 from bot.sandbox.state import SANDBOX_STATE, SandboxState
 
 __all__ = ["handle_export", "handle_search", "handle_token", "latency_and_count"]
@@ -88,19 +87,20 @@ async def handle_search(request: web.Request) -> web.Response:
 
 def search_page(state: SandboxState, query: SearchQuery) -> dict[str, Any]:
     """The ``data`` of a search answer, consuming one ``shift_rows`` fault for pages > 1."""
-    rows = select(state.companies, query)
+    selection = state.select(query)
+    rows = selection.rows
     size = min(query.page_size, state.faults.page_size_cap)
     shifted = query.page_number > 1 and state.faults.shift_rows > 0
     if shifted:
         state.faults.shift_rows -= 1
     start, end = page_bounds(total=len(rows), page_number=query.page_number, page_size=size, shifted=shifted)
     return {
-        "results": rows[start:end],
+        "results": list(rows[start:end]),
         "pageNumber": query.page_number,
         "pageSize": size,
         "totalNumberOfRecords": len(rows),
         "totalNumberOfPages": page_count(len(rows), size),
-        "limitExceededCompanyCount": sum(1 for row in state.companies if is_over_limit(row)),
+        "limitExceededCompanyCount": selection.over_limit_count,
     }
 
 
@@ -122,8 +122,8 @@ async def handle_export(request: web.Request) -> web.StreamResponse:
     return await _stream_xlsx(request, rows)
 
 
-def _export_rows(state: SandboxState, query: ExportQuery) -> list[dict[str, Any]]:
-    rows = select(state.companies, query.search)
+def _export_rows(state: SandboxState, query: ExportQuery) -> Sequence[dict[str, Any]]:
+    rows = state.select(query.search).rows
     if query.all_pages:
         return rows
     size = min(query.search.page_size, state.faults.page_size_cap)
@@ -133,7 +133,7 @@ def _export_rows(state: SandboxState, query: ExportQuery) -> list[dict[str, Any]
     return rows[start:end]
 
 
-async def _stream_csv(request: web.Request, rows: list[dict[str, Any]]) -> web.StreamResponse:
+async def _stream_csv(request: web.Request, rows: Sequence[dict[str, Any]]) -> web.StreamResponse:
     response = web.StreamResponse(headers={"Content-Disposition": 'attachment; filename="Companies.csv"'})
     response.content_type = CSV_CONTENT_TYPE
     response.charset = "utf-8"
@@ -145,7 +145,7 @@ async def _stream_csv(request: web.Request, rows: list[dict[str, Any]]) -> web.S
     return response
 
 
-async def _stream_xlsx(request: web.Request, rows: list[dict[str, Any]]) -> web.StreamResponse:
+async def _stream_xlsx(request: web.Request, rows: Sequence[dict[str, Any]]) -> web.StreamResponse:
     path, size = await asyncio.to_thread(_build_xlsx, rows)
     try:
         response = web.StreamResponse(
@@ -166,7 +166,7 @@ async def _stream_xlsx(request: web.Request, rows: list[dict[str, Any]]) -> web.
         await asyncio.to_thread(_remove, path)
 
 
-def _build_xlsx(rows: list[dict[str, Any]]) -> tuple[Path, int]:
+def _build_xlsx(rows: Sequence[dict[str, Any]]) -> tuple[Path, int]:
     handle, name = tempfile.mkstemp(prefix="sandbox-export-", suffix=".xlsx")
     os.close(handle)
     path = Path(name)

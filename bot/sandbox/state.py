@@ -10,6 +10,8 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.sandbox._search import SearchQuery
+from bot.sandbox._selection import Selection, SelectionCache
 from bot.sandbox.faults import Faults
 
 __all__ = ["SANDBOX_STATE", "SandboxState", "SandboxStats"]
@@ -38,13 +40,17 @@ class SandboxState:
 
     Attributes:
         faults: the live fault switches (mutate them between requests).
-        companies: the rows served, in "database" order (ties in sorting keep this order).
+        companies: the rows served, in "database" order (ties in sorting keep this order). Searches
+            are memoised: assigning another list or changing the list's length is noticed on its
+            own; after editing rows in place or swapping rows at equal length, call
+            :meth:`companies_changed`.
         stats: the request log.
         client_id: the accepted OAuth2 client id.
         client_secret: the accepted OAuth2 client secret.
         clock: seconds since the epoch; decides token expiry.
         tokens: issued access token -> the clock value at which it expires.
         sleep: how the ``latency_ms`` fault waits (replace it in a test to record instead of wait).
+        data_version: bumped by :meth:`companies_changed`; part of the search cache's key.
     """
 
     faults: Faults
@@ -55,6 +61,26 @@ class SandboxState:
     stats: SandboxStats = field(default_factory=SandboxStats)
     tokens: dict[str, float] = field(default_factory=dict)
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    data_version: int = field(default=0, init=False)
+    _selections: SelectionCache = field(default_factory=SelectionCache, init=False, repr=False)
+
+    def companies_changed(self) -> None:
+        """Drop the memoised searches; call it after changing ``companies`` or its rows in place."""
+        self.data_version += 1
+
+    def select(self, query: SearchQuery) -> Selection:
+        """The companies matching ``query`` in server order, with the data set's over-limit count.
+
+        Computed once per ``(orderBy, ascending, over-limit flag, search text)`` and data version,
+        so reading page after page does not re-sort or re-count the whole data set.
+
+        Args:
+            query: the validated search (its paging fields are ignored).
+
+        Returns:
+            The selection; slice its rows, never change them.
+        """
+        return self._selections.get(self.companies, query, version=self.data_version)
 
 
 SANDBOX_STATE: web.AppKey[SandboxState] = web.AppKey("sandbox_state", SandboxState)
