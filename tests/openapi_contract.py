@@ -1,7 +1,6 @@
 """Validate Keepnet request and response bodies against the OpenAPI subset the bot is built on.
 
-Import it as ``from openapi_contract import validate_search_response`` (``tests/`` is on
-``sys.path`` under pytest because it holds the root ``conftest.py`` and no ``__init__.py``).
+Import it as ``from tests.openapi_contract import validate_search_response``.
 
 The subset is ``<repo>/../shared/keepnet/companies-search.openapi.json``, or, when that folder is
 missing, ``$KEEPNET_SHARED_DIR/keepnet/…`` (or ``$KEEPNET_SHARED_DIR/…``). Both locations are read

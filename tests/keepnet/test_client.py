@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import aiohttp
 import pytest
 from aiohttp import web
-from openapi_contract import validate_search_request
+from tests.openapi_contract import validate_search_request
 from structlog.testing import capture_logs
 
 from bot.config import Settings

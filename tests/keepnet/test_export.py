@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from aiohttp import web
-from openapi_contract import validate_export_request
+from tests.openapi_contract import validate_export_request
 
 from bot.keepnet import KeepnetNotResellerError, KeepnetRequestError, KeepnetResponseError
 from bot.keepnet._export import ExportSniffer

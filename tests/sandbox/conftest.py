@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from sandbox_support import TOKEN_FORM, FakeClock
+from tests.sandbox.sandbox_support import TOKEN_FORM, FakeClock
 
 from bot.sandbox import Faults, RunningSandbox, run_sandbox, seed_companies
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from openapi_contract import validate_search_response
+from tests.openapi_contract import validate_search_response
 
 from bot.sandbox import SPECIAL_NAMES, is_over_limit, over_limit_companies, seed_companies
 from bot.sandbox.data import LONG_NAME

@@ -6,8 +6,8 @@ from typing import Any
 
 import aiohttp
 import pytest
-from openapi_contract import validate_search_response
-from sandbox_support import EXPORT_PATH, SEARCH_PATH, search_body
+from tests.openapi_contract import validate_search_response
+from tests.sandbox.sandbox_support import EXPORT_PATH, SEARCH_PATH, search_body
 
 from bot.sandbox import RunningSandbox
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import aiohttp
 import pytest
-from openapi_contract import validate_token_request, validate_token_response
-from sandbox_support import SEARCH_PATH, TOKEN_FORM, FakeClock, search_body
+from tests.openapi_contract import validate_token_request, validate_token_response
+from tests.sandbox.sandbox_support import SEARCH_PATH, TOKEN_FORM, FakeClock, search_body
 
 from bot.sandbox import RunningSandbox
 
