@@ -251,14 +251,13 @@ class WeeklyJob:
             now = self._clock()
             if outcome.status == "claimed_elsewhere":
                 # Another instance is posting. If it crashed, its lease runs out; then we take over.
-                record = await self._store.get_post(destination.name, period)
-                wait = 1.0 if record is None else (record.lease_until - now).total_seconds() + 1.0
+                wait = await self._lease_left(destination.name, period, now) + 1.0
                 if now + timedelta(seconds=wait) >= deadline:
-                    return outcome
+                    return replace(outcome, attempts=attempts)
                 await self._sleep(max(1.0, wait))
                 continue
             if outcome.status != "failed":
-                return outcome
+                return replace(outcome, attempts=attempts)
             if now + timedelta(seconds=delay) >= deadline:
                 await self._give_up(
                     destination, occurrence, period, attempts, outcome.error or "unknown error"
@@ -267,6 +266,14 @@ class WeeklyJob:
             _log.info("weekly_post_retry", destination=destination.name, period=period, retry_in_s=delay)
             await self._sleep(delay)
             delay = min(delay * 2, self._max_retry_s)
+
+    async def _lease_left(self, name: str, period: str, now: datetime) -> float:
+        """Seconds until another instance's claim expires (a retry interval if the store fails)."""
+        try:
+            record = await self._store.get_post(name, period)
+        except StoreError:
+            return self._first_retry_s
+        return 0.0 if record is None else (record.lease_until - now).total_seconds()
 
     async def _attempt(self, destination: Destination, period: str) -> PostOutcome:
         """One claim → report → post → complete round; never raises except on cancellation."""

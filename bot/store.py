@@ -19,6 +19,7 @@ import socket
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -89,6 +90,10 @@ class Store:
             raise db_error("OVERAGE_DB_URL is not a database URL", url, exc) from None
         if parsed.drivername not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
             raise db_error(f"unsupported database driver {parsed.drivername!r}", url)
+        if parsed.drivername == "sqlite+aiosqlite" and parsed.database not in (None, "", ":memory:"):
+            folder = Path(parsed.database or ".").parent
+            if not folder.is_dir():  # checked first: a failed aiosqlite connect leaves a thread behind
+                raise db_error(f"cannot open the state database: folder {str(folder)!r} does not exist", url)
         kwargs: dict[str, Any] = {"pool_pre_ping": True}
         if parsed.drivername == "postgresql+asyncpg":
             settings = {"application_name": "overage-bot"}

@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.ext.asyncio import create_async_engine
-from store_fixtures import StoreTarget, _store, _store_target  # noqa: F401 - fixtures
 
 from bot import store_schema
 from bot.report import SnapshotRow
 from bot.store import ConversationRef, Store, StoreError
 from bot.store_queries import KEEP_SNAPSHOTS
+from tests.store_fixtures import StoreTarget, _store, _store_target  # noqa: F401 - fixtures
 
 T = TypeVar("T")
 NOW = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
@@ -225,7 +225,7 @@ class TestOpening:
         [
             ("not a url", "not a database URL"),
             ("mysql+aiomysql://u@h/db", "unsupported database driver"),
-            ("sqlite+aiosqlite:////nonexistent-dir/x/state.db", "cannot open the state database"),
+            ("sqlite+aiosqlite:////nonexistent-dir/x/state.db", "folder '/nonexistent-dir/x' does not exist"),
         ],
     )
     async def test_bad_url_names_the_setting(self, url: str, fragment: str) -> None:
