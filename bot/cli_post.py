@@ -1,0 +1,124 @@
+"""``overage-bot post`` (the report once, now — for cron users) and ``overage-bot teams-package``.
+
+``post`` goes to every configured weekly destination (``OVERAGE_CHANNEL``, ``TEAMS_CHANNEL``), or
+only to ``--channel`` / ``--teams-channel``. With ``--key`` it posts at most once per key and
+destination, through the same ledger as the weekly job, so a retried cron job never double-posts.
+"""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+from pathlib import Path
+
+from bot.cli_run import open_store
+from bot.config import ConfigError, Settings
+from bot.deps import Deps, utc_now
+from bot.keepnet.errors import KeepnetConfigError
+from bot.runtime import build_keepnet_client, build_service, setup_logging
+from bot.schedule import Destination, PostOutcome, WeeklyJob, WeeklySchedule
+
+__all__ = ["describe_outcome", "post", "teams_package"]
+
+
+def describe_outcome(outcome: PostOutcome, *, key: str | None) -> str:
+    """One line telling what happened at one destination."""
+    where = outcome.destination
+    if outcome.status == "posted":
+        return f"posted to {where} (message {outcome.message_ref})"
+    if outcome.status == "already_posted":
+        return f"already posted to {where} for key {key!r}: nothing to do"
+    if outcome.status == "claimed_elsewhere":
+        return f"another run is posting to {where} for key {key!r} right now: nothing to do"
+    return f"FAILED to post to {where}: {outcome.error}"
+
+
+def _destinations(
+    settings: Settings, deps: Deps, *, channel: str | None, teams_channel: str | None
+) -> list[Destination]:
+    slack_channels = [channel] if channel else []
+    teams_channels = [teams_channel] if teams_channel else []
+    if not channel and not teams_channel:
+        slack_channels = (
+            [settings.overage_channel] if settings.overage_channel and settings.slack_enabled else []
+        )
+        teams_channels = [settings.teams_channel] if settings.teams_channel and settings.teams_enabled else []
+    if not slack_channels and not teams_channels:
+        raise ConfigError(
+            "nowhere to post: set OVERAGE_CHANNEL (Slack channel id) and/or TEAMS_CHANNEL, "
+            "or pass --channel C… / --teams-channel 19:…"
+        )
+    destinations: list[Destination] = []
+    if slack_channels:
+        if not settings.slack_enabled:
+            raise ConfigError("--channel needs SLACK_BOT_TOKEN (the Slack app's Bot User OAuth Token)")
+        from bot.slack.app import build_web_client
+        from bot.slack.poster import SlackChannelPoster
+
+        client = build_web_client(settings)
+        destinations.extend(SlackChannelPoster(client, deps, channel=c) for c in slack_channels)
+    if teams_channels:
+        if not settings.teams_enabled:
+            raise ConfigError(
+                "--teams-channel needs TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID"
+            )
+        from bot.teams.edge import create_teams_edge
+        from bot.teams.poster import TeamsChannelPoster
+
+        edge = create_teams_edge(settings, deps)
+        destinations.extend(TeamsChannelPoster(c, deps, edge) for c in teams_channels)
+    return destinations
+
+
+async def post(settings: Settings, *, channel: str | None, teams_channel: str | None, key: str | None) -> int:
+    """Post the report once, now.
+
+    Args:
+        settings: the configuration.
+        channel: only this Slack channel.
+        teams_channel: only this Teams channel.
+        key: post at most once per key and destination.
+
+    Returns:
+        0 when every destination was posted (or already had this key), 1 otherwise.
+
+    Raises:
+        ConfigError: nowhere to post, or a credential is missing (exit code 2).
+    """
+    setup_logging(settings, quiet=True)
+    async with AsyncExitStack() as stack:
+        store = await open_store(settings)
+        stack.push_async_callback(store.close)
+        try:
+            client = await stack.enter_async_context(build_keepnet_client(settings))
+        except KeepnetConfigError as exc:
+            raise ConfigError(f"KEEPNET_CLIENT_ID: {exc.message} {exc.remediation}") from exc
+        service = build_service(settings, client, snapshots=store)
+        deps = Deps(settings=settings, service=service, store=store, clock=utc_now)
+        destinations = _destinations(settings, deps, channel=channel, teams_channel=teams_channel)
+        job = WeeklyJob(
+            schedule=WeeklySchedule.from_settings(settings),
+            store=store,
+            destinations=destinations,
+            report_factory=lambda: service.report(fresh=True),
+        )
+        outcomes = await job.post_once(key=key)
+    for outcome in outcomes:
+        print(describe_outcome(outcome, key=key))
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def teams_package(settings: Settings, *, out: Path) -> int:
+    """Write the Teams app package (manifest with the client id and PUBLIC_URL's domain, icons).
+
+    Args:
+        settings: the configuration (``TEAMS_CLIENT_ID``, ``PUBLIC_URL``).
+        out: the zip file to write.
+
+    Returns:
+        The exit code.
+    """
+    from bot.teams.package import build_teams_package
+
+    path = build_teams_package(settings, out)
+    print(f"Wrote {path}: upload it in Teams (Apps → Manage your apps → Upload an app).")
+    return 0
