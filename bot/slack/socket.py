@@ -6,6 +6,8 @@ import structlog
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
+from bot.slack.app import close_web_session, open_web_session
+
 __all__ = ["SlackSocket"]
 
 log = structlog.get_logger(__name__)
@@ -34,13 +36,18 @@ class SlackSocket:
         return self._handler
 
     async def start(self) -> None:
-        """Open the connection (``apps.connections.open``, then the websocket); does not block."""
+        """Open the Web API session and the connection (``apps.connections.open``, then the websocket).
+
+        Does not block; Bolt's Socket Mode client reconnects on its own afterwards.
+        """
+        await open_web_session(self._handler.app)
         await self._handler.connect_async()  # type: ignore[no-untyped-call]
         log.info("slack_socket_connected")
 
     async def stop(self) -> None:
-        """Close the connection and its session."""
+        """Close the connection and the Web API session."""
         await self._handler.close_async()  # type: ignore[no-untyped-call]
+        await close_web_session(self._handler.app)
         log.info("slack_socket_closed")
 
     def is_connected(self) -> bool:

@@ -27,7 +27,7 @@ from bot.report import SANDBOX_SOURCE
 from bot.sandbox.app import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, RunningSandbox, run_sandbox
 from bot.sandbox.faults import Faults
 from bot.service import ReportService
-from bot.slack.app import create_app
+from bot.slack.app import close_web_session, create_app, open_web_session
 from bot.slack.http import slack_routes
 from bot.slack.listeners import BackgroundWork
 from tests.fakes.slack_api import FakeSlack, run_fake_slack
@@ -244,6 +244,7 @@ async def run_bot(
     async with run_world(companies=companies, faults=faults, sleep=sleep, **settings) as world:
         background = BackgroundWork()
         app = create_app(world.settings, world.deps, background=background)
+        await open_web_session(app)
         web_app = web.Application()
         web_app.add_routes(slack_routes(app))
         runner = web.AppRunner(web_app, access_log=None)
@@ -266,3 +267,4 @@ async def run_bot(
                 await background.drain()
         finally:
             await runner.cleanup()
+            await close_web_session(app)
