@@ -19,43 +19,23 @@ import socket
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import structlog
-from sqlalchemy import Connection, and_, event, or_, select, text, update
+from sqlalchemy import and_, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot import store_queries as queries
 from bot import store_schema as schema
 from bot.report import Snapshot, SnapshotRow
+from bot.store_engine import create_engine
 from bot.store_types import ConversationRef, PostRecord, StoreError, db_error, normalize_url
 
 __all__ = ["ConversationRef", "PostRecord", "Store", "StoreError"]
 
 _log = structlog.get_logger()
-_SQLITE_BUSY_MS = 30_000
-
-
-def _sqlite_events(engine: AsyncEngine) -> None:
-    """WAL, busy_timeout, and SQLAlchemy-controlled BEGIN (IMMEDIATE for writes)."""
-
-    @event.listens_for(engine.sync_engine, "connect")
-    def _connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {_SQLITE_BUSY_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.close()
-
-    @event.listens_for(engine.sync_engine, "begin")
-    def _begin(conn: Connection) -> None:
-        write = conn.get_execution_options().get("overage_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 class Store:
@@ -84,25 +64,7 @@ class Store:
             StoreError: bad URL, unreachable server, unwritable file, or a newer schema.
         """
         url = normalize_url(url)
-        try:
-            parsed = make_url(url)
-        except ArgumentError as exc:
-            raise db_error("OVERAGE_DB_URL is not a database URL", url, exc) from None
-        if parsed.drivername not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
-            raise db_error(f"unsupported database driver {parsed.drivername!r}", url)
-        if parsed.drivername == "sqlite+aiosqlite" and parsed.database not in (None, "", ":memory:"):
-            folder = Path(parsed.database or ".").parent
-            if not folder.is_dir():  # checked first: a failed aiosqlite connect leaves a thread behind
-                raise db_error(f"cannot open the state database: folder {str(folder)!r} does not exist", url)
-        kwargs: dict[str, Any] = {"pool_pre_ping": True}
-        if parsed.drivername == "postgresql+asyncpg":
-            settings = {"application_name": "overage-bot"}
-            if schema_name:
-                settings["search_path"] = schema_name
-            kwargs["connect_args"] = {"server_settings": settings, "timeout": 10}
-        engine = create_async_engine(parsed, **kwargs)
-        if engine.dialect.name == "sqlite":
-            _sqlite_events(engine)
+        engine = create_engine(url, schema_name=schema_name)
         store = cls(engine, url=url)
         try:
             async with store._write() as conn:
