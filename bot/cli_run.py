@@ -96,11 +96,13 @@ async def build_components(settings: Settings, *, store: Store, stack: AsyncExit
     installers: list[Callable[[web.Application], None]] = []
 
     if settings.slack_enabled:
-        from bot.slack.app import build_web_client, create_app
+        from bot.slack.app import build_web_client, close_web_session, create_app, open_web_session
+        from bot.slack.listeners import BackgroundWork
         from bot.slack.poster import SlackChannelPoster
 
         web_client = build_web_client(settings)
-        bolt = create_app(settings, deps, client=web_client)
+        background = BackgroundWork()
+        bolt = create_app(settings, deps, client=web_client, background=background)
         if settings.slack_socket_mode:
             from bot.slack.socket import SlackSocket
 
@@ -110,19 +112,28 @@ async def build_components(settings: Settings, *, store: Store, stack: AsyncExit
             )
             health.slack_mode, health.socket = "socket", socket
 
-            async def start_socket(_: web.Application) -> None:
+            async def start_slack(_: web.Application) -> None:
                 await socket.start()
 
-            async def stop_socket(_: web.Application) -> None:
+            async def stop_slack(_: web.Application) -> None:
                 await socket.stop()
+                await background.drain()
 
-            startup.append(start_socket)
-            cleanup.append(stop_socket)
         else:
             from bot.slack.http import slack_routes
 
             routes.extend(slack_routes(bolt))
             health.slack_mode = "http"
+
+            async def start_slack(_: web.Application) -> None:
+                await open_web_session(bolt)
+
+            async def stop_slack(_: web.Application) -> None:
+                await background.drain()
+                await close_web_session(bolt)
+
+        startup.append(start_slack)
+        cleanup.append(stop_slack)
         if settings.overage_channel:
             destinations.append(SlackChannelPoster(web_client, deps, channel=settings.overage_channel))
 

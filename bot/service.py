@@ -9,6 +9,7 @@ the weekly post) always reads Keepnet again.
 from __future__ import annotations
 
 import asyncio
+import shutil
 import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
@@ -191,7 +192,8 @@ class ReportService:
             The export on disk.
         """
         day = self._clock().astimezone(self._tz).date()
-        with tempfile.TemporaryDirectory(prefix="overage-export-") as folder:
+        folder = await asyncio.to_thread(tempfile.mkdtemp, prefix="overage-export-")
+        try:
             raw = await self._client.export(
                 kind, text=query.strip(), filename=export_filename(kind, day), directory=Path(folder)
             )
@@ -214,3 +216,5 @@ class ReportService:
             finally:
                 with suppress(FileNotFoundError):
                     raw.path.unlink()
+        finally:
+            await asyncio.to_thread(shutil.rmtree, folder, ignore_errors=True)

@@ -7,6 +7,7 @@ file, which is deleted again on any failure.
 
 from __future__ import annotations
 
+import asyncio
 import codecs
 import contextlib
 import os
@@ -92,7 +93,10 @@ async def stream_to_file(
         KeepnetResponseError: the bytes are not the requested kind of file (the file is deleted).
     """
     suffix = ".csv" if kind == "CSV" else ".xlsx"
-    handle, name = tempfile.mkstemp(prefix="keepnet-export-", suffix=suffix, dir=directory)
+    # Creating the file touches the disk's metadata, which can stall under contention: off the loop.
+    handle, name = await asyncio.to_thread(
+        tempfile.mkstemp, prefix="keepnet-export-", suffix=suffix, dir=directory
+    )
     sniffer = ExportSniffer(kind)
     try:
         # 64 KiB writes land in the page cache in microseconds; a thread hop per chunk costs more.

@@ -1,0 +1,135 @@
+"""`overage-bot run` as a real process: start-up checks, /healthz, a signed /overage, SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+import pytest
+
+from bot.sandbox import (
+    SANDBOX_CLIENT_ID,
+    SANDBOX_CLIENT_SECRET,
+    RunningSandbox,
+    is_over_limit,
+    run_sandbox,
+    seed_companies,
+)
+from tests.cli.process import free_port, run_cli, start_bot
+from tests.fakes.slack_api import FakeSlack, run_fake_slack
+from tests.scenario.harness import BOT_TOKEN, SIGNING_SECRET, sign
+
+
+@pytest.fixture(name="sandbox")
+async def _sandbox() -> AsyncIterator[RunningSandbox]:
+    async with run_sandbox(companies=seed_companies(total=200)) as sandbox:
+        yield sandbox
+
+
+@pytest.fixture(name="slack")
+async def _slack() -> AsyncIterator[FakeSlack]:
+    async with run_fake_slack() as fake:
+        yield fake
+
+
+def http_mode_env(slack: FakeSlack, keepnet_url: str, tmp_path: Path) -> dict[str, str]:
+    """Environment of a bot in Slack HTTP mode."""
+    return {
+        "KEEPNET_BASE_URL": keepnet_url,
+        "KEEPNET_CLIENT_ID": SANDBOX_CLIENT_ID,
+        "KEEPNET_CLIENT_SECRET": SANDBOX_CLIENT_SECRET,
+        "KEEPNET_MAX_TRIES": "1",
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.api_url,
+        "OVERAGE_DB_URL": f"sqlite+aiosqlite:///{tmp_path / 'state.db'}",
+    }
+
+
+def slash_command(slack: FakeSlack, text: str = "") -> str:
+    """A /overage request body as Slack sends it."""
+    return urlencode(
+        {
+            "token": "legacy",
+            "team_id": "T0FAKE",
+            "channel_id": "C0BILLING",
+            "channel_name": "billing",
+            "user_id": "U0ALICE",
+            "user_name": "alice",
+            "command": "/overage",
+            "text": text,
+            "api_app_id": "A0OVERAGE",
+            "response_url": slack.response_url(),
+            "trigger_id": "1.2.3",
+        }
+    )
+
+
+class TestStartRefusals:
+    """Configuration problems stop `run` at once with exit code 2."""
+
+    async def test_nothing_to_serve(self, tmp_path: Path) -> None:
+        """Without Slack or Teams settings, run says what to set."""
+        code, _, err = await run_cli("run", env={}, cwd=tmp_path)
+        assert code == 2
+        assert "SLACK_BOT_TOKEN" in err
+        assert "TEAMS_CLIENT_ID" in err
+        assert "Traceback" not in err
+
+    async def test_http_mode_needs_signing_secret(self, tmp_path: Path) -> None:
+        """HTTP mode without SLACK_SIGNING_SECRET is refused, naming the variable."""
+        code, _, err = await run_cli("run", env={"SLACK_BOT_TOKEN": "xoxb-1"}, cwd=tmp_path)
+        assert code == 2
+        assert "SLACK_SIGNING_SECRET" in err
+
+
+async def test_serves_overage_and_stops_on_sigterm(
+    sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path
+) -> None:
+    """The process serves /healthz, answers a signed /overage with a report and a CSV, and exits 0 on SIGTERM."""
+    async with start_bot(http_mode_env(slack, sandbox.base_url, tmp_path), cwd=tmp_path) as bot:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(bot.url + "/healthz") as response:
+                assert response.status == 200
+                health = await response.json()
+            assert health["slack"]["mode"] == "http"
+            body = slash_command(slack)
+            started = time.monotonic()
+            async with session.post(bot.url + "/slack/events", data=body, headers=sign(body)) as response:
+                assert response.status == 200
+            ack_s = time.monotonic() - started
+            await slack.wait_for(lambda: slack.files, timeout_s=20)
+        code, logs = await bot.stop()
+    assert ack_s < 3.0  # Slack's limit; bench/ack.py measures the real figure
+    assert code == 0
+    [message] = slack.messages()
+    assert message["channel"] == "C0BILLING"
+    over = sum(1 for company in seed_companies(total=200) if is_over_limit(company))
+    assert f"{over} of 200 customers" in message["text"]
+    assert slack.files[0].filename.endswith(".csv")
+    events = [json.loads(line)["event"] for line in logs.splitlines() if line.startswith("{")]
+    assert "server_started" in events
+    assert "server_stopped" in events
+    assert SANDBOX_CLIENT_SECRET not in logs
+
+
+async def test_keepnet_down_does_not_stop_the_process(slack: FakeSlack, tmp_path: Path) -> None:
+    """With Keepnet unreachable the bot starts, stays up, and tells the person who asked."""
+    dead_keepnet = f"http://127.0.0.1:{free_port()}"
+    async with start_bot(http_mode_env(slack, dead_keepnet, tmp_path), cwd=tmp_path) as bot:
+        async with aiohttp.ClientSession() as session:
+            body = slash_command(slack)
+            async with session.post(bot.url + "/slack/events", data=body, headers=sign(body)) as response:
+                assert response.status == 200
+            await slack.wait_for(
+                lambda: any("unavailable" in json.dumps(r).lower() for r in slack.responses()), timeout_s=30
+            )
+            async with session.get(bot.url + "/healthz") as response:
+                assert response.status == 200
+        code, _ = await bot.stop()
+    assert code == 0
+    assert slack.messages() == []
