@@ -97,11 +97,7 @@ class WeeklyJob:
         if occurrence is None:
             return []
         period = period_for(occurrence)
-        pending = []
-        for destination in self._destinations:
-            record = await self._store.get_post(destination.name, period)
-            if record is None or record.state != "completed":
-                pending.append(destination)
+        pending = [d for d in self._destinations if not await self._is_completed(d.name, period)]
         if not pending:
             return []
         late_s = (now - occurrence).total_seconds()
@@ -175,6 +171,15 @@ class WeeklyJob:
             _log.info("weekly_post_retry", destination=destination.name, period=period, retry_in_s=delay)
             await self._sleep(delay)
             delay = min(delay * 2, self._max_retry_s)
+
+    async def _is_completed(self, name: str, period: str) -> bool:
+        """Whether the ledger shows the post done (a store failure counts as "not yet": claims decide)."""
+        try:
+            record = await self._store.get_post(name, period)
+        except StoreError as exc:
+            _log.warning("weekly_post_store_failed", destination=name, period=period, error=str(exc))
+            return False
+        return record is not None and record.state == "completed"
 
     async def _lease_left(self, name: str, period: str, now: datetime) -> float:
         """Seconds until another instance's claim expires (a retry interval if the store fails)."""
