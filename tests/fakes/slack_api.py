@@ -8,7 +8,9 @@ as query parameters (``files.getUploadURLExternal``, ``files.completeUploadExter
 Failures are switches on the :class:`FakeSlack` object, flipped between calls:
 ``channel_errors`` (``chat.postMessage``/``files.completeUploadExternal`` error per channel),
 ``upload_failures`` + ``upload_status`` (the raw upload POST), ``ratelimited`` (429 + Retry-After
-per method) and ``non_members`` (``conversations.info`` ``is_member``).
+per method), ``non_members`` (``conversations.info`` ``is_member``) and ``scopes`` (the
+``x-oauth-scopes`` header of ``auth.test``). ``chat.scheduleMessage`` fails like
+``chat.postMessage`` for channels in ``channel_errors``.
 """
 
 from __future__ import annotations
@@ -79,6 +81,8 @@ class FakeSlack:
     retry_after: str = "0"
     upload_failures: int = 0
     upload_status: int = 500
+    scopes: str = "commands,chat:write,files:write"
+    scheduled: dict[str, dict[str, Any]] = field(default_factory=dict)
     _pending: dict[str, _Pending] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
@@ -174,7 +178,8 @@ class FakeSlack:
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
         result: dict[str, Any] = handler(call.args)
-        return web.json_response(result)
+        headers = {"x-oauth-scopes": self.scopes} if method == "auth.test" else None
+        return web.json_response(result, headers=headers)
 
     def _m_auth_test(self, _: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -203,6 +208,19 @@ class FakeSlack:
         self.posted.append({**args, "ts": ts})
         message = {"type": "message", "user": BOT_USER_ID, "ts": ts, "text": args.get("text", "")}
         return {"ok": True, "channel": args["channel"], "ts": ts, "message": message}
+
+    def _m_chat_scheduleMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        error = self._channel_error(args.get("channel"))
+        if error is not None:
+            return error
+        scheduled_id = f"Q{next(self._ids):08d}"
+        self.scheduled[scheduled_id] = args
+        return {"ok": True, "channel": args["channel"], "scheduled_message_id": scheduled_id}
+
+    def _m_chat_deleteScheduledMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        if self.scheduled.pop(str(args.get("scheduled_message_id")), None) is None:
+            return {"ok": False, "error": "invalid_scheduled_message_id"}
+        return {"ok": True}
 
     def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         error = self._channel_error(args.get("channel"))

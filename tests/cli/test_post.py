@@ -1,0 +1,132 @@
+"""`overage-bot post` for cron users: once per key, across processes, with clear failures."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, RunningSandbox, run_sandbox, seed_companies
+from tests.cli.process import run_cli
+from tests.fakes.slack_api import FakeSlack, run_fake_slack
+from tests.scenario.harness import BOT_TOKEN
+from tests.store_fixtures import postgres_url
+
+
+@pytest.fixture(name="sandbox")
+async def _sandbox() -> AsyncIterator[RunningSandbox]:
+    async with run_sandbox(companies=seed_companies(total=120)) as sandbox:
+        yield sandbox
+
+
+@pytest.fixture(name="slack")
+async def _slack() -> AsyncIterator[FakeSlack]:
+    async with run_fake_slack() as fake:
+        yield fake
+
+
+def post_env(sandbox: RunningSandbox, slack: FakeSlack, db_url: str) -> dict[str, str]:
+    """Environment of a cron job posting to Slack."""
+    return {
+        "KEEPNET_BASE_URL": sandbox.base_url,
+        "KEEPNET_CLIENT_ID": SANDBOX_CLIENT_ID,
+        "KEEPNET_CLIENT_SECRET": SANDBOX_CLIENT_SECRET,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_API_URL": slack.api_url,
+        "OVERAGE_CHANNEL": "C0WEEKLY",
+        "OVERAGE_DB_URL": db_url,
+    }
+
+
+async def test_post_key_twice_posts_once(sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path) -> None:
+    """A retried cron job with the same --key posts one message and says the second is a no-op."""
+    env = post_env(sandbox, slack, f"sqlite+aiosqlite:///{tmp_path / 'state.db'}")
+    first = await run_cli("post", "--key", "2026-W48", env=env, cwd=tmp_path)
+    second = await run_cli("post", "--key", "2026-W48", env=env, cwd=tmp_path)
+    assert first[0] == 0, first[2]
+    assert "posted to slack:C0WEEKLY" in first[1]
+    assert second[0] == 0, second[2]
+    assert "already posted to slack:C0WEEKLY" in second[1]
+    assert [m["channel"] for m in slack.messages()] == ["C0WEEKLY"]
+    assert len(slack.files) == 1
+    assert slack.files[0].thread_ts == slack.messages()[0]["ts"]
+
+
+async def test_post_channel_overrides_and_new_key_posts_again(
+    sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path
+) -> None:
+    """--channel posts only there; a different key is a different post."""
+    env = post_env(sandbox, slack, f"sqlite+aiosqlite:///{tmp_path / 'state.db'}")
+    assert (await run_cli("post", "--channel", "C0OTHER", "--key", "a", env=env, cwd=tmp_path))[0] == 0
+    assert (await run_cli("post", "--channel", "C0OTHER", "--key", "b", env=env, cwd=tmp_path))[0] == 0
+    assert [m["channel"] for m in slack.messages()] == ["C0OTHER", "C0OTHER"]
+
+
+async def test_post_failure_exits_non_zero(sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path) -> None:
+    """A channel the bot is not in fails with exit code 1 and a message naming the destination."""
+    slack.channel_errors["C0WEEKLY"] = "not_in_channel"
+    env = post_env(sandbox, slack, f"sqlite+aiosqlite:///{tmp_path / 'state.db'}")
+    code, out, _ = await run_cli("post", "--key", "k", env=env, cwd=tmp_path)
+    assert code == 1
+    assert "FAILED to post to slack:C0WEEKLY" in out
+    assert "not_in_channel" in out
+    assert slack.messages() == []
+
+
+async def test_post_without_destination_is_a_config_error(
+    sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path
+) -> None:
+    """Nowhere to post → exit 2 naming OVERAGE_CHANNEL."""
+    env = post_env(sandbox, slack, f"sqlite+aiosqlite:///{tmp_path / 'state.db'}")
+    del env["OVERAGE_CHANNEL"]
+    code, _, err = await run_cli("post", env=env, cwd=tmp_path)
+    assert code == 2
+    assert "OVERAGE_CHANNEL" in err
+
+
+@pytest.fixture(name="postgres_db")
+async def _postgres_db() -> AsyncIterator[str]:
+    """A fresh PostgreSQL database (dropped afterwards); skipped without a server unless CI requires it."""
+    url = postgres_url()
+    name = f"overage_cli_{uuid.uuid4().hex[:10]}"
+    admin = create_async_engine(url, isolation_level="AUTOCOMMIT", connect_args={"timeout": 5})
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except (OSError, SQLAlchemyError) as exc:
+        await admin.dispose()
+        message = f"PostgreSQL not reachable at {make_url(url).render_as_string(hide_password=True)} ({exc})"
+        if os.environ.get("OVERAGE_REQUIRE_POSTGRES") == "1":
+            pytest.fail(message)
+        pytest.skip(message + ": start it or set OVERAGE_TEST_POSTGRES_URL")
+    try:
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+
+@pytest.mark.postgres
+async def test_two_processes_on_postgres_post_once(
+    sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path, postgres_db: str
+) -> None:
+    """Two separate `overage-bot post --key` processes on one PostgreSQL database → one post."""
+    env = post_env(sandbox, slack, postgres_db)
+    # Create the schema first so both racers start from the same place (first start migrates).
+    results = await asyncio.gather(
+        run_cli("post", "--key", "2026-W48", env=env, cwd=tmp_path),
+        run_cli("post", "--key", "2026-W48", env=env, cwd=tmp_path),
+    )
+    assert [code for code, _, _ in results] == [0, 0], [err for _, _, err in results]
+    outputs = sorted(out.strip() for _, out, _ in results)
+    assert sum("posted to slack:C0WEEKLY (message" in out for out in outputs) == 1
+    assert [m["channel"] for m in slack.messages()] == ["C0WEEKLY"]
