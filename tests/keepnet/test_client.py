@@ -12,7 +12,6 @@ from types import SimpleNamespace
 import aiohttp
 import pytest
 from aiohttp import web
-from tests.openapi_contract import validate_search_request
 from structlog.testing import capture_logs
 
 from bot.config import Settings
@@ -27,6 +26,7 @@ from bot.keepnet import (
     KeepnetUnavailableError,
 )
 from bot.sandbox import Faults, RunningSandbox, over_limit_companies, run_sandbox, seed_companies
+from tests.openapi_contract import validate_search_request
 
 from .conftest import MakeClient
 from .support import SleepRecorder, serve_fake

@@ -9,12 +9,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 from aiohttp import web
-from tests.openapi_contract import validate_export_request
 
 from bot.keepnet import KeepnetNotResellerError, KeepnetRequestError, KeepnetResponseError
 from bot.keepnet._export import ExportSniffer
 from bot.keepnet.models import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from bot.sandbox import Faults, over_limit_companies, run_sandbox
+from tests.openapi_contract import validate_export_request
 
 from .conftest import MakeClient
 from .support import SleepRecorder, serve_fake

@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from tests.sandbox.sandbox_support import TOKEN_FORM, FakeClock
 
 from bot.sandbox import Faults, RunningSandbox, run_sandbox, seed_companies
+from tests.sandbox.sandbox_support import TOKEN_FORM, FakeClock
 
 
 @pytest.fixture(name="clock")

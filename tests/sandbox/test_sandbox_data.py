@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from tests.openapi_contract import validate_search_response
-
 from bot.sandbox import SPECIAL_NAMES, is_over_limit, over_limit_companies, seed_companies
 from bot.sandbox.data import LONG_NAME
+from tests.openapi_contract import validate_search_response
 
 _PROMISED = (
     "Müller GmbH", "東京商事", "Café ☕ Ltd 🚀", 'Smith, Jones & "Partners"', '=HYPERLINK("http://x")',

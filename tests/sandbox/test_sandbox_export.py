@@ -9,12 +9,12 @@ from typing import Any
 
 import aiohttp
 import pytest
-from tests.openapi_contract import validate_export_request
 from openpyxl import load_workbook
-from tests.sandbox.sandbox_support import EXPORT_PATH, search_body
 
 from bot.sandbox import RunningSandbox, is_over_limit, over_limit_companies
 from bot.sandbox._export import EXPORT_HEADERS, csv_chunks
+from tests.openapi_contract import validate_export_request
+from tests.sandbox.sandbox_support import EXPORT_PATH, search_body
 
 
 def export_body(**overrides: Any) -> dict[str, Any]:

@@ -6,10 +6,10 @@ from typing import Any
 
 import aiohttp
 import pytest
-from tests.openapi_contract import validate_search_response
-from tests.sandbox.sandbox_support import EXPORT_PATH, SEARCH_PATH, search_body
 
 from bot.sandbox import RunningSandbox
+from tests.openapi_contract import validate_search_response
+from tests.sandbox.sandbox_support import EXPORT_PATH, SEARCH_PATH, search_body
 
 
 async def _post(

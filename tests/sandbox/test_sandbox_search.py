@@ -7,10 +7,10 @@ from typing import Any
 
 import aiohttp
 import pytest
-from tests.openapi_contract import validate_search_request, validate_search_response
-from tests.sandbox.sandbox_support import SEARCH_PATH, search_body
 
 from bot.sandbox import RunningSandbox, is_over_limit
+from tests.openapi_contract import validate_search_request, validate_search_response
+from tests.sandbox.sandbox_support import SEARCH_PATH, search_body
 
 
 async def _search(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import aiohttp
 import pytest
-from tests.openapi_contract import validate_token_request, validate_token_response
-from tests.sandbox.sandbox_support import SEARCH_PATH, TOKEN_FORM, FakeClock, search_body
 
 from bot.sandbox import RunningSandbox
+from tests.openapi_contract import validate_token_request, validate_token_response
+from tests.sandbox.sandbox_support import SEARCH_PATH, TOKEN_FORM, FakeClock, search_body
 
 
 async def _token(
