@@ -30,8 +30,8 @@ class CronError(ValueError):
 
 def _day_number(token: str, expr: str) -> int:
     token = token.strip().lower()
-    if token[:3] in _DAY_NAMES and token.isalpha():
-        return _DAY_NAMES.index(token[:3])
+    if token in _DAY_NAMES:
+        return _DAY_NAMES.index(token)
     if token.isdigit() and 0 <= int(token) <= 7:
         return int(token) % 7
     raise CronError(

@@ -82,6 +82,7 @@ class TestErrors:
             ("0 9 * * 1 2025", "must have five fields"),
             ("0 9 * * 8", "weekday '8' must be 0-7"),
             ("0 9 * * FUNDAY", "weekday 'funday' must be 0-7"),
+            ("0 9 * * MONKEY", "weekday 'monkey' must be 0-7"),
             ("0 9 * * FRI-MON", "runs backwards"),
             ("0 9 * * 1,,3", "empty item"),
             ("0 9 * * */0", "bad step"),
