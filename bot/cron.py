@@ -14,6 +14,7 @@ from apscheduler.triggers.cron import CronTrigger
 __all__ = ["CronError", "build_trigger", "parse_cron"]
 
 _DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+_FULL_DAY_NAMES = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
 _MACROS = {
     "@weekly": "0 0 * * 0",
     "@daily": "0 0 * * *",
@@ -30,8 +31,9 @@ class CronError(ValueError):
 
 def _day_number(token: str, expr: str) -> int:
     token = token.strip().lower()
-    if token in _DAY_NAMES:
-        return _DAY_NAMES.index(token)
+    for names in (_DAY_NAMES, _FULL_DAY_NAMES):
+        if token in names:
+            return names.index(token)
     if token.isdigit() and 0 <= int(token) <= 7:
         return int(token) % 7
     raise CronError(
