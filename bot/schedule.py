@@ -34,7 +34,21 @@ def _utc_now() -> datetime:
 
 
 def _describe(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
+    """A short reason for logs and the failure notice.
+
+    A chat API's error code (Slack's ``not_in_channel``) or a typed error's message and fix when the
+    exception carries them, else its text.
+    """
+    response = getattr(exc, "response", None)
+    code = response.get("error") if callable(getattr(response, "get", None)) else None  # type: ignore[union-attr]
+    message, remediation = getattr(exc, "message", None), getattr(exc, "remediation", None)
+    if isinstance(code, str):
+        text = f"the chat service answered {code}"
+    elif isinstance(message, str) and isinstance(remediation, str):
+        text = f"{message} {remediation}"
+    else:
+        text = str(exc)
+    text = " ".join(text.split()) or type(exc).__name__
     return text if len(text) <= 300 else text[:297] + "..."
 
 

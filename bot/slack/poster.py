@@ -16,6 +16,7 @@ from bot.deps import Deps
 from bot.keepnet.errors import KeepnetError
 from bot.report import OverageReport
 from bot.slack import messages
+from bot.slack._blocks_text import escape
 from bot.slack.blocks import build_error_message, build_report_message
 from bot.slack.errors import slack_error_code
 from bot.slack.uploads import upload_export
@@ -147,12 +148,12 @@ class SlackChannelPoster:
         """Tell the channel that the scheduled report failed.
 
         Args:
-            text: escaped mrkdwn (e.g. :func:`bot.slack.messages.weekly_post_gave_up`).
+            text: plain text from the weekly job (escaped here for mrkdwn).
 
         Raises:
             SlackApiError: the message could not be posted.
         """
-        message = build_error_message(text)
+        message = build_error_message(escape(text))
         await self._client.chat_postMessage(
             channel=self.channel, text=message["text"], blocks=message["blocks"]
         )
