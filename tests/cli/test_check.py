@@ -1,0 +1,105 @@
+"""`overage-bot check`: one line per item with the fix, exit 0 only when everything passes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.cli_check import run_checks
+from bot.config import Settings, load_settings
+from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, RunningSandbox, run_sandbox, seed_companies
+from tests.cli.process import run_cli
+from tests.fakes.slack_api import FakeSlack, run_fake_slack
+from tests.scenario.harness import BOT_TOKEN, SIGNING_SECRET
+
+
+@pytest.fixture(name="sandbox")
+async def _sandbox() -> AsyncIterator[RunningSandbox]:
+    async with run_sandbox(companies=seed_companies(total=30)) as sandbox:
+        yield sandbox
+
+
+@pytest.fixture(name="slack")
+async def _slack() -> AsyncIterator[FakeSlack]:
+    async with run_fake_slack() as fake:
+        yield fake
+
+
+def check_env(sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path) -> dict[str, str]:
+    """A complete Slack + weekly-post configuration."""
+    return {
+        "KEEPNET_BASE_URL": sandbox.base_url,
+        "KEEPNET_CLIENT_ID": SANDBOX_CLIENT_ID,
+        "KEEPNET_CLIENT_SECRET": SANDBOX_CLIENT_SECRET,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.api_url,
+        "OVERAGE_CHANNEL": "C0WEEKLY",
+        "OVERAGE_SCHEDULE": "0 9 * * 1",
+        "OVERAGE_TIMEZONE": "America/New_York",
+        "OVERAGE_DB_URL": f"sqlite+aiosqlite:///{tmp_path / 'state.db'}",
+    }
+
+
+def settings_from(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings as the CLI would read them from this environment."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return load_settings()
+
+
+async def test_all_good_exits_zero(sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path) -> None:
+    """A correct setup prints a ✓ line per item, the next three Monday runs, and exits 0."""
+    code, out, err = await run_cli("check", env=check_env(sandbox, slack, tmp_path), cwd=tmp_path)
+    assert code == 0, out + err
+    lines = out.splitlines()
+    assert all(line.startswith("✓") for line in lines[:-1]), out
+    assert lines[-1] == "All checks passed."
+    schedule = next(line for line in lines if "Schedule" in line)
+    assert schedule.count("Mon ") == 3
+    assert "America/New_York" in schedule
+    assert slack.scheduled == {}  # the membership probe leaves nothing behind
+
+
+async def test_problems_are_named_with_their_fix(
+    sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a Reseller, a missing scope and a channel without the bot each get a ✗ line with the fix."""
+    sandbox.state.faults.role = "CompanyAdmin"
+    slack.scopes = "commands,chat:write"
+    slack.channel_errors["C0WEEKLY"] = "not_in_channel"
+    lines = {
+        line.item: line
+        for line in await run_checks(settings_from(check_env(sandbox, slack, tmp_path), monkeypatch))
+    }
+    assert not lines["Keepnet"].ok
+    assert "Client Role = Reseller" in lines["Keepnet"].render()
+    assert not lines["Slack token"].ok
+    assert "files:write" in lines["Slack token"].detail
+    assert not lines["Weekly channel"].ok
+    assert "/invite @overage-bot" in lines["Weekly channel"].render()
+    assert lines["Database"].ok
+
+
+async def test_bad_database_url_fails_the_check(
+    sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unusable OVERAGE_DB_URL is reported with a fix naming the variable."""
+    env = {
+        **check_env(sandbox, slack, tmp_path),
+        "OVERAGE_DB_URL": "sqlite+aiosqlite:////no/such/folder/x.db",
+    }
+    lines = {line.item: line for line in await run_checks(settings_from(env, monkeypatch))}
+    assert not lines["Database"].ok
+    assert "OVERAGE_DB_URL" in lines["Database"].render()
+
+
+async def test_failed_check_exits_one(sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path) -> None:
+    """Any failed item makes the exit code 1."""
+    env = {**check_env(sandbox, slack, tmp_path), "SLACK_BOT_TOKEN": "xoxp-not-a-bot-token"}
+    code, out, _ = await run_cli("check", env=env, cwd=tmp_path)
+    assert code == 1
+    assert "✗ Slack token" in out
+    assert out.splitlines()[-1].endswith("check(s) failed.")
