@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Literal
 
 __all__ = [
@@ -106,6 +106,17 @@ def over_limit_sentence(over: int, customers: int, *, strong: Callable[[str], st
     noun = "customer" if customers == 1 else "customers"
     verb = "is over its" if over == 1 else "are over their"
     return f"{strong(fmt_int(over))} of {fmt_int(customers)} {noun} {verb} license limit"
+
+
+def change_headline(
+    customers_delta: int, excess_delta: int, since: date, *, strong: Callable[[str], str] = _same
+) -> str:
+    """``"+3 customers since 2026-11-16, excess users +140"``; ``strong`` marks up the two changes."""
+    noun = "customer" if abs(customers_delta) == 1 else "customers"
+    return (
+        f"{strong(f'{fmt_signed(customers_delta)} {noun}')} since {since.isoformat()}, "
+        f"excess users {strong(fmt_signed(excess_delta))}"
+    )
 
 
 def tz_label(tz: tzinfo) -> str:

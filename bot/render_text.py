@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from bot.formatting import (
+    change_headline,
     clean_text,
     display_name,
     display_width,
@@ -44,11 +45,7 @@ def _names(names: tuple[str, ...]) -> str:
 
 
 def _change_lines(change: WeekChange) -> list[str]:
-    noun = "customer" if abs(change.customers_delta) == 1 else "customers"
-    lines = [
-        f"{fmt_signed(change.customers_delta)} {noun} since {change.since.isoformat()}, "
-        f"excess users {fmt_signed(change.excess_delta)}"
-    ]
+    lines = [change_headline(change.customers_delta, change.excess_delta, change.since)]
     if change.newly_over:
         lines.append(f"Newly over: {_names(change.newly_over)}")
     if change.no_longer_over:

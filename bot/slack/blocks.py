@@ -14,11 +14,11 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.formatting import (
+    change_headline,
     fmt_age,
     fmt_generated,
     fmt_int,
     fmt_money,
-    fmt_signed,
     over_limit_sentence,
     plural,
 )
@@ -94,11 +94,7 @@ def _summary(report: OverageReport) -> str:
 
 
 def _change(change: WeekChange) -> str:
-    noun = "customer" if abs(change.customers_delta) == 1 else "customers"
-    lines = [
-        f"*{fmt_signed(change.customers_delta)} {noun}* since {change.since.isoformat()}, "
-        f"excess users *{fmt_signed(change.excess_delta)}*"
-    ]
+    lines = [change_headline(change.customers_delta, change.excess_delta, change.since, strong=_bold)]
     if change.newly_over:
         lines.append(f"Newly over: {join_names(change.newly_over, budget=LIST_BUDGET)}")
     if change.no_longer_over:

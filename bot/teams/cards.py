@@ -13,11 +13,11 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from bot.formatting import (
+    change_headline,
     fmt_age,
     fmt_generated,
     fmt_int,
     fmt_money,
-    fmt_signed,
     over_limit_sentence,
     plural,
 )
@@ -102,15 +102,13 @@ def _summary(report: OverageReport) -> list[dict[str, Any]]:
     return items
 
 
+def _bold(text: str) -> str:
+    return f"**{text}**"
+
+
 def _change(change: WeekChange, *, budget: int, name_max: int) -> list[dict[str, Any]]:
-    noun = "customer" if abs(change.customers_delta) == 1 else "customers"
-    items = [
-        text_block(
-            f"**{fmt_signed(change.customers_delta)} {noun}** since {change.since.isoformat()}, "
-            f"excess users **{fmt_signed(change.excess_delta)}**",
-            spacing="Medium",
-        )
-    ]
+    headline = change_headline(change.customers_delta, change.excess_delta, change.since, strong=_bold)
+    items = [text_block(headline, spacing="Medium")]
     for label, names in (("Newly over: ", change.newly_over), ("No longer over: ", change.no_longer_over)):
         if names:
             text = join_neutral(names, budget=budget, name_max=name_max)
