@@ -32,7 +32,8 @@ def postgres_url() -> str:
     return os.environ.get("OVERAGE_TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL
 
 
-def _unreachable(url: str, exc: BaseException) -> NoReturn:
+def postgres_unreachable(url: str, exc: BaseException) -> NoReturn:
+    """Skip (locally) or fail (CI, ``OVERAGE_REQUIRE_POSTGRES=1``) because PostgreSQL is not reachable."""
     shown = make_url(url).render_as_string(hide_password=True)
     message = f"PostgreSQL not reachable at {shown} ({exc}): start it or set OVERAGE_TEST_POSTGRES_URL"
     if os.environ.get("OVERAGE_REQUIRE_POSTGRES") == "1":
@@ -67,7 +68,7 @@ async def _store_target(request: pytest.FixtureRequest, tmp_path: Path) -> Async
             await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     except (OSError, SQLAlchemyError) as exc:
         await admin.dispose()
-        _unreachable(url, exc)
+        postgres_unreachable(url, exc)
     try:
         yield StoreTarget("postgres", url, schema)
     finally:

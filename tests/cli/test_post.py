@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,7 +17,7 @@ from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, RunningSandbox
 from tests.cli.process import run_cli
 from tests.fakes.slack_api import FakeSlack, run_fake_slack
 from tests.scenario.harness import BOT_TOKEN
-from tests.store_fixtures import postgres_url
+from tests.store_fixtures import postgres_unreachable, postgres_url
 
 
 @pytest.fixture(name="sandbox")
@@ -103,10 +102,7 @@ async def _postgres_db() -> AsyncIterator[str]:
             await conn.execute(text(f'CREATE DATABASE "{name}"'))
     except (OSError, SQLAlchemyError) as exc:
         await admin.dispose()
-        message = f"PostgreSQL not reachable at {make_url(url).render_as_string(hide_password=True)} ({exc})"
-        if os.environ.get("OVERAGE_REQUIRE_POSTGRES") == "1":
-            pytest.fail(message)
-        pytest.skip(message + ": start it or set OVERAGE_TEST_POSTGRES_URL")
+        postgres_unreachable(url, exc)
     try:
         yield make_url(url).set(database=name).render_as_string(hide_password=False)
     finally:
