@@ -8,8 +8,10 @@ message names the variable; the CLI prints it and exits with code 2, without a t
 from __future__ import annotations
 
 import ipaddress
+import ssl
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -99,16 +101,37 @@ class Settings(BaseSettings):
         url = value.strip().rstrip("/")
         if url.lower().endswith("/api"):
             url = url[: -len("/api")].rstrip("/")
-        if not url.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://, e.g. https://api.keepnetlabs.com")
+        _check_http_url(url, example="https://api.keepnetlabs.com")
         return url
+
+    @field_validator("keepnet_ca_bundle")
+    @classmethod
+    def _ca_bundle(cls, value: Path | None) -> Path | None:
+        if value is None or not str(value).strip():
+            return None
+        try:
+            ssl.create_default_context().load_verify_locations(cafile=str(value))
+        except (OSError, ssl.SSLError) as exc:
+            raise ValueError(f"{value} cannot be read as a PEM file of CA certificates ({exc})") from None
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _log_format(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.strip().lower() or None
+        return value
 
     @field_validator("slack_api_url")
     @classmethod
     def _slack_api_url(cls, value: str) -> str:
         url = value.strip()
-        if not url.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://, e.g. https://slack.com/api/")
+        _check_http_url(url, example="https://slack.com/api/")
         return url if url.endswith("/") else url + "/"
 
     @field_validator("public_url")
@@ -117,8 +140,7 @@ class Settings(BaseSettings):
         if value is None or not value.strip():
             return None
         url = value.strip().rstrip("/")
-        if not url.startswith(("http://", "https://")):
-            raise ValueError("must start with https:// (or http:// for local testing)")
+        _check_http_url(url, example="https://overage-bot.example.com")
         return url
 
     @field_validator("overage_allowed_users", "overage_allowed_channels", mode="before")
@@ -208,6 +230,19 @@ class Settings(BaseSettings):
         return self.overage_misfire_grace_h * 3600.0
 
 
+def _check_http_url(url: str, *, example: str) -> None:
+    """Refuse anything that is not an absolute http(s) URL with a host (and a valid port)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"{url!r} is not a valid URL ({exc}); e.g. {example}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{url!r} must be an http:// or https:// URL with a host, e.g. {example}")
+    if port is not None and not 0 < port < 65536:
+        raise ValueError(f"{url!r} has an invalid port; e.g. {example}")
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -233,6 +268,10 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         raise ConfigError(_describe(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f".env: the file is not UTF-8 text ({exc.reason}); save it as UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f".env: cannot be read ({exc.strerror or exc})") from None
 
 
 def _describe(exc: ValidationError) -> str:

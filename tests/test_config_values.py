@@ -1,0 +1,56 @@
+"""Settings that must be refused at start with one line naming the variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "fragment"),
+    [
+        ("KEEPNET_BASE_URL", "http://127.0.0.1:99999", "not a valid URL"),
+        ("KEEPNET_BASE_URL", "http://[::1", "not a valid URL"),
+        ("KEEPNET_BASE_URL", "https://", "with a host"),
+        ("SLACK_API_URL", "slack.com/api", "http:// or https://"),
+        ("PUBLIC_URL", "ftp://bot.example.com", "http:// or https://"),
+        ("KEEPNET_CA_BUNDLE", "/no/such/ca.pem", "cannot be read as a PEM file"),
+        ("LOG_FORMAT", "xml", "LOG_FORMAT"),
+    ],
+)
+def test_bad_values_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, fragment: str
+) -> None:
+    """Each bad value gives a ConfigError that names the variable and says what is wrong."""
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert name in str(caught.value)
+    assert fragment in str(caught.value)
+
+
+def test_ca_bundle_that_is_not_pem(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A CA bundle file with no certificate in it is refused."""
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("not a certificate\n", encoding="utf-8")
+    monkeypatch.setenv("KEEPNET_CA_BUNDLE", str(bundle))
+    with pytest.raises(ConfigError, match="KEEPNET_CA_BUNDLE"):
+        load_settings()
+
+
+def test_log_level_is_case_insensitive(monkeypatch: pytest.MonkeyPatch) -> None:
+    """LOG_LEVEL=debug and LOG_FORMAT=JSON are accepted."""
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+    monkeypatch.setenv("LOG_FORMAT", "JSON")
+    settings = load_settings()
+    assert (settings.log_level, settings.log_format) == ("DEBUG", "json")
+
+
+def test_dotenv_that_is_not_utf8(tmp_path: Path) -> None:
+    """A .env file in another encoding is named in one clear line."""
+    (tmp_path / ".env").write_bytes(b"OVERAGE_TOP_N=\xff\xfe\n")
+    with pytest.raises(ConfigError, match=r"\.env: the file is not UTF-8"):
+        load_settings()
