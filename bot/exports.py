@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -34,19 +35,34 @@ def neutralize_cell(cell: str) -> str:
     return cell
 
 
-def _delimiter(sample: str) -> str:
-    """The delimiter of the header line (Keepnet's is undocumented: comma, semicolon or tab)."""
+@dataclass(frozen=True)
+class _Style:
+    """How Keepnet wrote the file, so that the copy is written the same way."""
+
+    delimiter: str
+    lineterminator: str
+    quoting: int
+    final_newline: bool
+
+
+def _style(sample: str, *, final_newline: bool) -> _Style:
+    """Read the delimiter, line ending and quoting style from the header line (Keepnet's are undocumented)."""
     header = sample.split("\n", 1)[0]
+    lineterminator = "\r\n" if header.endswith("\r") else "\n"
+    header = header.rstrip("\r")
     counts = {delimiter: header.count(delimiter) for delimiter in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    fields = header.split(delimiter)
+    quoted = all(len(f) >= 2 and f.startswith('"') and f.endswith('"') for f in fields)
+    quoting = csv.QUOTE_ALL if quoted else csv.QUOTE_MINIMAL
+    return _Style(delimiter, lineterminator, quoting, final_newline)
 
 
 def neutralize_csv_file(src: Path, dst: Path) -> int:
     """Copy a CSV export from ``src`` to ``dst``, neutralizing formula-like text cells.
 
-    The delimiter and a UTF-8 byte-order mark are kept as Keepnet sent them; line endings are
-    written as CRLF (RFC 4180).
+    Everything else is kept as Keepnet wrote it: the delimiter, the line ending, quoting every
+    field or only where needed, a UTF-8 byte-order mark, and whether the file ends with a newline.
 
     Args:
         src: Keepnet's CSV file.
@@ -55,6 +71,9 @@ def neutralize_csv_file(src: Path, dst: Path) -> int:
     Returns:
         The number of data rows (the header row not counted).
     """
+    with src.open("rb") as raw:
+        size = raw.seek(0, 2)
+        final_newline = size == 0 or (raw.seek(size - 1) >= 0 and raw.read(1) == b"\n")
     with src.open("r", encoding="utf-8", newline="") as reader_file:
         sample = reader_file.read(64 * 1024)
         reader_file.seek(0)
@@ -62,13 +81,21 @@ def neutralize_csv_file(src: Path, dst: Path) -> int:
         if has_bom:
             reader_file.read(1)
             sample = sample[1:]
-        delimiter = _delimiter(sample)
+        style = _style(sample, final_newline=final_newline)
         with dst.open("w", encoding="utf-8", newline="") as writer_file:
             if has_bom:
                 writer_file.write(_BOM)
-            writer = csv.writer(writer_file, delimiter=delimiter, lineterminator="\r\n")
+            writer = csv.writer(
+                writer_file,
+                delimiter=style.delimiter,
+                lineterminator=style.lineterminator,
+                quoting=style.quoting,  # type: ignore[arg-type]
+            )
             rows = -1
-            for row in csv.reader(reader_file, delimiter=delimiter):
+            for row in csv.reader(reader_file, delimiter=style.delimiter):
                 writer.writerow([neutralize_cell(cell) for cell in row])
                 rows += 1
+            if not style.final_newline and rows >= 0:
+                writer_file.flush()
+                writer_file.truncate(writer_file.tell() - len(style.lineterminator))
     return max(rows, 0)

@@ -67,3 +67,24 @@ def test_export_filename() -> None:
     """Files are named overage-YYYY-MM-DD with the right extension."""
     assert export_filename("CSV", date(2026, 11, 26)) == "overage-2026-11-26.csv"
     assert export_filename("Excel", date(2026, 11, 26)) == "overage-2026-11-26.xlsx"
+
+
+@pytest.mark.parametrize(
+    ("original", "expected"),
+    [
+        (  # every field quoted, LF endings, final newline
+            '"Company Name","Target Users"\n"=SUM(A1)","12"\n"Good, Ltd","7"\n',
+            '"Company Name","Target Users"\n"\'=SUM(A1)","12"\n"Good, Ltd","7"\n',
+        ),
+        (  # minimal quoting, CRLF endings, no final newline
+            'Company Name,Target Users\r\n@Evil,5\r\n"Say ""hi""",6',
+            'Company Name,Target Users\r\n\'@Evil,5\r\n"Say ""hi""",6',
+        ),
+    ],
+)
+def test_only_formula_cells_change(tmp_path: Path, original: str, expected: str) -> None:
+    """The copy is byte for byte Keepnet's file except for the neutralized cells."""
+    src, dst = tmp_path / "raw.csv", tmp_path / "clean.csv"
+    src.write_bytes(original.encode("utf-8"))
+    neutralize_csv_file(src, dst)
+    assert dst.read_bytes() == expected.encode("utf-8")
