@@ -14,10 +14,11 @@ from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
 
-__all__ = ["entry_point", "main"]
+__all__ = ["build_parser", "entry_point", "main"]
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's argument parser."""
     parser = argparse.ArgumentParser(
         prog="overage-bot",
         description="Keepnet license-overage reports for Slack and Microsoft Teams.",
@@ -91,7 +92,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit code (0 ok, 1 failure, 2 configuration error)."""
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
         return _dispatch(args, settings)

@@ -8,7 +8,19 @@ from bot.config import Settings
 from bot.runtime import setup_logging
 from bot.sandbox import Faults, serve_sandbox
 
-__all__ = ["sandbox"]
+__all__ = ["faults_from_args", "sandbox"]
+
+
+def faults_from_args(args: argparse.Namespace) -> Faults:
+    """The sandbox faults asked for on the command line."""
+    return Faults(
+        latency_ms=args.latency_ms,
+        fail_429=args.fail_429,
+        retry_after=args.retry_after or None,
+        fail_5xx=args.fail_5xx,
+        token_lifetime_s=args.token_lifetime,
+        role=args.role,
+    )
 
 
 async def sandbox(settings: Settings, args: argparse.Namespace) -> int:
@@ -22,13 +34,7 @@ async def sandbox(settings: Settings, args: argparse.Namespace) -> int:
         The exit code.
     """
     setup_logging(settings)
-    faults = Faults(
-        latency_ms=args.latency_ms,
-        fail_429=args.fail_429,
-        retry_after=args.retry_after or None,
-        fail_5xx=args.fail_5xx,
-        token_lifetime_s=args.token_lifetime,
-        role=args.role,
+    await serve_sandbox(
+        host=args.host, port=args.port, faults=faults_from_args(args), companies=args.companies
     )
-    await serve_sandbox(host=args.host, port=args.port, faults=faults, companies=args.companies)
     return 0
