@@ -36,6 +36,20 @@ async def preview(settings: Settings, *, out: Path) -> int:
         The exit code: 0, or 1 with the error's remediation on standard error.
     """
     setup_logging(settings, quiet=True)
+    try:
+        return await _preview(settings, out)
+    except KeepnetError as exc:
+        print(f"overage-bot: {exc.message}\n{exc.remediation}", file=sys.stderr)
+    except OSError as exc:
+        where = exc.filename or out
+        print(
+            f"overage-bot: cannot write to {where}: {exc.strerror or exc}. Choose another --out folder.",
+            file=sys.stderr,
+        )
+    return 1
+
+
+async def _preview(settings: Settings, out: Path) -> int:
     async with AsyncExitStack() as stack:
         if settings.uses_sandbox:
             sandbox = await stack.enter_async_context(run_sandbox(companies=seed_companies()))
@@ -54,20 +68,16 @@ async def preview(settings: Settings, *, out: Path) -> int:
             print(f"Reading from {settings.keepnet_base_url} …")
         await stack.enter_async_context(client)
         service = build_service(settings, client, sandbox=settings.uses_sandbox)
-        try:
-            report = await service.report()
-            print()
-            print(render_text_report(report, tz=settings.tz))
-            await asyncio.to_thread(out.mkdir, parents=True, exist_ok=True)
-            written = []
-            for kind in ("CSV", "Excel"):
-                async with service.export_file(kind) as export:
-                    target = out / export.filename
-                    await asyncio.to_thread(shutil.copyfile, export.path, target)
-                    written.append(target)
-        except KeepnetError as exc:
-            print(f"overage-bot: {exc.message}\n{exc.remediation}", file=sys.stderr)
-            return 1
+        report = await service.report()
+        print()
+        print(render_text_report(report, tz=settings.tz))
+        await asyncio.to_thread(out.mkdir, parents=True, exist_ok=True)
+        written = []
+        for kind in ("CSV", "Excel"):
+            async with service.export_file(kind) as export:
+                target = out / export.filename
+                await asyncio.to_thread(shutil.copyfile, export.path, target)
+                written.append(target)
     message = build_report_message(report, tz=settings.tz, now=utc_now())
     message_path = out / "message.json"
     text = json.dumps(message, indent=2, ensure_ascii=False) + "\n"

@@ -86,3 +86,16 @@ async def test_preview_with_a_non_reseller_credential_explains_the_fix(
     assert "Client Role = Reseller" in captured.err
     assert "sandbox" not in captured.out
     assert not (tmp_path / "out").exists()
+
+
+async def test_preview_into_an_unwritable_folder_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An --out path that cannot be created gives one line naming it and exit code 1, no traceback."""
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    code = await preview(load_settings(), out=blocker / "out")
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"cannot write to {blocker / 'out'}" in err
+    assert "Traceback" not in err
