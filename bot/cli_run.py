@@ -9,6 +9,7 @@ shut it down gracefully.
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack, suppress
@@ -194,6 +195,18 @@ async def open_store(settings: Settings) -> Store:
         raise ConfigError(str(exc)) from exc
 
 
+def settle_heap() -> None:
+    """Take everything built at start-up out of the cyclic garbage collector's walks.
+
+    A full (generation 2) collection visits every tracked object; with the ~100k objects of the
+    imported libraries each one pauses the event loop for 40-70 ms, and that pause lands on the
+    acknowledgements in flight (bench/ack.py aims for p99 <= 50 ms). Frozen objects are never
+    visited, so the collector only walks what is created while serving.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 async def run(settings: Settings) -> int:
     """Serve until SIGTERM or SIGINT.
 
@@ -215,6 +228,7 @@ async def run(settings: Settings) -> int:
         runner = web.AppRunner(components.web_app, access_log=None, handle_signals=False)
         await runner.setup()
         stack.push_async_callback(runner.cleanup)
+        settle_heap()
         site = web.TCPSite(runner, settings.host, settings.port)
         await site.start()
         log.info(
