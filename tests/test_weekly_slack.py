@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -27,6 +28,7 @@ from bot.schedule import WeeklyJob, WeeklySchedule
 from bot.service import ReportService
 from bot.slack.poster import SlackChannelPoster
 from bot.store import Store
+from tests.cli.process import free_port
 from tests.fakes.slack_api import FakeSlack, run_fake_slack
 from tests.scenario.harness import BOT_TOKEN
 
@@ -171,3 +173,53 @@ async def test_failure_then_success_posts_once(
     assert outcome.status == "posted"
     assert len(slack.messages()) == 1
     assert "could not be posted" not in slack.messages()[0]["text"]
+
+
+@pytest.fixture(name="broken_upload_url", params=["refused", "disconnected"])
+async def _broken_upload_url(request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """An upload URL where nothing listens, or where the server hangs up without an answer."""
+    if request.param == "refused":
+        yield f"http://127.0.0.1:{free_port()}/upload"
+        return
+
+    async def hang_up(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.close()
+
+    server = await asyncio.start_server(hang_up, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}/upload"
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def test_network_error_during_upload_posts_the_summary_once(
+    sandbox: RunningSandbox,
+    slack: FakeSlack,
+    store: Store,
+    broken_upload_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The CSV upload failing at the network level after the summary: one summary, a note, posted."""
+    issue_url = slack._m_files_getUploadURLExternal
+
+    def broken(args: dict[str, Any]) -> dict[str, Any]:
+        answer = issue_url(args)
+        return {**answer, "upload_url": f"{broken_upload_url}/{answer.get('file_id')}"}
+
+    monkeypatch.setattr(slack, "_m_files_getUploadURLExternal", broken)
+    clock = Clock(MONDAY)
+    weekly = Weekly(sandbox, slack, store, clock)
+    async with weekly.client:
+        [outcome] = await weekly.job.run_occurrence(MONDAY)
+    assert outcome.status == "posted"
+    assert clock.slept == []
+    summary, note = slack.messages()
+    assert outcome.message_ref == summary["ts"]
+    assert note["thread_ts"] == summary["ts"]
+    assert "could not be attached" in note["text"]
+    assert slack.files == []
+    record = await store.get_post("slack:C0WEEKLY", "weekly:2026-11-16T09:00Z")
+    assert record is not None
+    assert (record.state, record.message_ref) == ("completed", summary["ts"])

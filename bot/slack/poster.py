@@ -6,8 +6,10 @@ Shared by ``/overage``, the Refresh button, the weekly job and ``overage-bot pos
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
+import aiohttp
 import structlog
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -21,9 +23,22 @@ from bot.slack.blocks import build_error_message, build_report_message
 from bot.slack.errors import slack_error_code
 from bot.slack.uploads import upload_export
 
-__all__ = ["Posted", "SlackChannelPoster", "failure_reason"]
+__all__ = ["AFTER_SUMMARY_ERRORS", "Posted", "SlackChannelPoster", "failure_reason"]
 
 log = structlog.get_logger(__name__)
+
+#: What may go wrong once the summary is out (export, upload, thread note). None of these may
+#: escape: the summary is already in the channel, and a caller that saw an exception would release
+#: the ledger claim and post the summary again. Network failures come as aiohttp errors, timeouts
+#: (``asyncio.TimeoutError`` is the builtin ``TimeoutError``, an ``OSError``) or plain ``OSError``.
+AFTER_SUMMARY_ERRORS: tuple[type[BaseException], ...] = (
+    KeepnetError,
+    SlackApiError,
+    SlackRequestError,
+    aiohttp.ClientError,
+    asyncio.TimeoutError,
+    OSError,
+)
 
 
 @dataclass(frozen=True)
@@ -41,13 +56,17 @@ class Posted:
     file_error: str | None = None
 
 
-def failure_reason(error: KeepnetError | SlackApiError | SlackRequestError) -> str:
+def failure_reason(error: BaseException) -> str:
     """A short, plain-text reason for a failed export or upload (escaped by the message texts)."""
     if isinstance(error, KeepnetError):
         return error.message
     if isinstance(error, SlackApiError):
         return f"Slack answered {slack_error_code(error)}"
-    return str(error)
+    if isinstance(error, SlackRequestError):
+        return str(error)
+    if isinstance(error, asyncio.TimeoutError):
+        return "the upload to Slack timed out"
+    return f"the upload to Slack failed ({type(error).__name__})"
 
 
 class SlackChannelPoster:
@@ -72,7 +91,9 @@ class SlackChannelPoster:
     async def publish(self, report: OverageReport, *, cached: bool = False) -> Posted:
         """Post the summary and attach the CSV in its thread (no file when nobody is over).
 
-        A failed CSV does not undo the summary: the reason comes back in :attr:`Posted.file_error`.
+        A failed CSV does not undo the summary: once the summary is out, any export or upload
+        failure (:data:`AFTER_SUMMARY_ERRORS`, network errors included) comes back in
+        :attr:`Posted.file_error` instead of raising, so the caller never posts the summary twice.
 
         Args:
             report: the report to show.
@@ -102,7 +123,7 @@ class SlackChannelPoster:
                 channel=self.channel,
                 thread_ts=ts,
             )
-        except (KeepnetError, SlackApiError, SlackRequestError) as exc:
+        except AFTER_SUMMARY_ERRORS as exc:
             reason = failure_reason(exc)
             log.warning(
                 "slack_csv_upload_failed",
@@ -133,8 +154,8 @@ class SlackChannelPoster:
                 await self._client.chat_postMessage(
                     channel=self.channel, thread_ts=posted.ts, text=messages.upload_failed(posted.file_error)
                 )
-            except SlackApiError as exc:
-                log.warning("slack_upload_note_failed", channel=self.channel, error=slack_error_code(exc))
+            except AFTER_SUMMARY_ERRORS as exc:  # the report is out; the note is best effort
+                log.warning("slack_upload_note_failed", channel=self.channel, error=failure_reason(exc))
         log.info(
             "slack_report_posted",
             destination=self.name,
