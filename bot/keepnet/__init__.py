@@ -12,6 +12,7 @@ from bot.keepnet.errors import (
     KeepnetNotResellerError,
     KeepnetRequestError,
     KeepnetResponseError,
+    KeepnetTLSError,
     KeepnetUnavailableError,
 )
 from bot.keepnet.models import Company, CompanyPage, ExportFile, ExportKind, OverLimitCompanies, TokenResponse
@@ -30,6 +31,7 @@ __all__ = [
     "KeepnetNotResellerError",
     "KeepnetRequestError",
     "KeepnetResponseError",
+    "KeepnetTLSError",
     "KeepnetUnavailableError",
     "OverLimitCompanies",
     "TokenResponse",

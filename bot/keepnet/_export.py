@@ -28,10 +28,28 @@ def looks_like_json(head: bytes) -> bool:
     return head.removeprefix(codecs.BOM_UTF8).lstrip()[:1] in (b"{", b"[")
 
 
+def is_html_type(content_type: str) -> bool:
+    """True for ``text/html`` or ``application/xhtml+xml`` (a login or block page, never an export)."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media in ("text/html", "application/xhtml+xml")
+
+
+def html_error(kind: ExportKind) -> KeepnetResponseError:
+    """The error for an HTML page received where an export file was expected."""
+    return KeepnetResponseError(
+        f"Keepnet's {kind} export came back as an HTML page, not a file.",
+        remediation=(
+            "A proxy or login page may be answering instead of Keepnet: check HTTPS_PROXY and "
+            "KEEPNET_BASE_URL, then try again."
+        ),
+    )
+
+
 class ExportSniffer:
     """Checks, chunk by chunk, that an export body really is the requested file type.
 
-    CSV must decode as UTF-8 (a BOM is allowed) and must not start like JSON; Excel must be an
+    CSV must decode as UTF-8 (a BOM is allowed) and must not start like JSON (an error envelope)
+    or with ``<`` (an HTML page such as a proxy's login page: a CSV header never does); Excel must be an
     XLSX zip (``PK\\x03\\x04``). Feed every chunk, then call :meth:`finish`.
     """
 
@@ -61,8 +79,11 @@ class ExportSniffer:
             raise KeepnetResponseError("Keepnet's CSV export is not UTF-8 text.") from exc
         if not self._first_char_seen and text.strip():
             self._first_char_seen = True
-            if text.lstrip()[0] in "{[":
+            first = text.lstrip()[0]
+            if first in "{[":
                 raise KeepnetResponseError("Keepnet's CSV export looks like JSON, not CSV.")
+            if first == "<":
+                raise html_error(self.kind)
 
     def finish(self) -> None:
         """Check the end of the body.

@@ -1,31 +1,31 @@
 """Thin aiohttp client for the three Keepnet calls a Reseller needs: token, search, export.
 
 Everything about the wire (bodies, status → typed error, Retry-After, file sniffing) lives in the
-pure :mod:`bot.keepnet._wire`; this module only moves bytes, retries and pages. Retries use
-tenacity with an injected ``sleep``; the token cache uses an injected ``clock``.
+pure :mod:`bot.keepnet._wire`; this module only moves bytes and pages. Retries live in
+:mod:`bot.keepnet._retry` (tenacity, injected ``sleep`` and random source), proxies and CAs in
+:mod:`bot.keepnet._network`; the token cache uses an injected ``clock``. One semaphore per client
+caps the ``/api`` requests in flight across all concurrent calls (searches and exports alike).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextvars
-import ssl
+import random
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any
 
 import aiohttp
 import structlog
-from tenacity import AsyncRetrying, RetryCallState, RetryError, retry_if_exception_type, stop_after_attempt
-from tenacity.wait import wait_random_exponential
 
 from bot.config import Settings
-from bot.keepnet import _export, _paging, _wire
+from bot.keepnet import _export, _network, _paging, _retry, _wire
+from bot.keepnet._retry import MAX_RETRY_AFTER_S
 from bot.keepnet.auth import TokenCache
-from bot.keepnet.errors import KeepnetConfigError, KeepnetUnavailableError
+from bot.keepnet.errors import KeepnetConfigError
 from bot.keepnet.models import (
     CompanyPage,
     ExportFile,
@@ -35,14 +35,10 @@ from bot.keepnet.models import (
 )
 from bot.logging import register_secret
 
-__all__ = ["KeepnetClient"]
+__all__ = ["MAX_RETRY_AFTER_S", "KeepnetClient"]
 
 MAX_ERROR_BODY = 1024 * 1024
-MAX_RETRY_AFTER_S = 120.0
-_RETRYABLE = (_wire.RetryableError, TimeoutError, aiohttp.ClientConnectionError, aiohttp.ClientPayloadError)
-_attempt: contextvars.ContextVar[int] = contextvars.ContextVar("keepnet_attempt", default=1)
 _log = structlog.get_logger(__name__)
-T = TypeVar("T")
 
 
 def _utcnow() -> datetime:
@@ -57,13 +53,18 @@ class KeepnetClient:
         client_id: REST API client id.
         client_secret: REST API client secret (registered for log redaction).
         page_size: rows asked per search page (the server may cap it).
-        concurrency: search pages in flight at once after page 1.
+        concurrency: ``/api`` requests in flight at once, across all calls on this client.
         timeout_s: per-request timeout (for exports: per connect and per read).
         max_tries: tries per request for 429, 5xx, timeouts and connection errors.
-        ca_bundle: a PEM file of CAs to trust instead of the system store.
+        ca_bundle: a PEM file of CAs to trust in addition to the system store.
+        trust_env: read ``HTTP(S)_PROXY`` / ``NO_PROXY`` (and netrc) from the environment; off for
+            the in-process sandbox, whose loopback traffic must never go to a proxy.
+        proxy: an explicit proxy URL, used instead of the environment's; hosts in ``NO_PROXY``
+            still go direct while ``trust_env`` is on.
         session: an existing session to use (not closed by :meth:`close`).
         sleep: awaited between tries (tests inject a recorder).
         clock: monotonic seconds for token expiry.
+        rng: random source of the backoff jitter (tests inject a fixed one).
     """
 
     def __init__(
@@ -77,9 +78,12 @@ class KeepnetClient:
         timeout_s: float = 30.0,
         max_tries: int = 4,
         ca_bundle: Path | None = None,
+        trust_env: bool = True,
+        proxy: str | None = None,
         session: aiohttp.ClientSession | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
     ) -> None:
         if not client_id or not client_secret:
             raise KeepnetConfigError("No Keepnet credential is configured.")
@@ -90,19 +94,19 @@ class KeepnetClient:
         self._page_size = max(1, page_size)
         self._concurrency = max(1, concurrency)
         self._timeout_s = timeout_s
-        self._max_tries = max(1, max_tries)
         self._session = session
         self._owns_session = session is None
-        self._sleep = sleep
-        self._ssl: ssl.SSLContext | bool = True
-        if ca_bundle is not None:
-            try:
-                self._ssl = ssl.create_default_context(cafile=str(ca_bundle))
-            except (OSError, ssl.SSLError) as exc:
-                raise KeepnetConfigError(
-                    f"KEEPNET_CA_BUNDLE {ca_bundle} cannot be read as a PEM CA bundle.",
-                    remediation="Point KEEPNET_CA_BUNDLE at a readable PEM file, or unset it.",
-                ) from exc
+        self._ssl = _network.ssl_context(ca_bundle)
+        self._trust_env = trust_env
+        self._proxy = proxy or None
+        self._slots = asyncio.Semaphore(self._concurrency)
+        self._retrying = _retry.Retrier(
+            max_tries=max(1, max_tries),
+            timeout_s=timeout_s,
+            sleep=sleep,
+            rng=rng if rng is not None else random.Random(),
+            now=_utcnow,
+        )
         self._tokens = TokenCache(self._request_token, clock=clock)
 
     @classmethod
@@ -113,8 +117,12 @@ class KeepnetClient:
         base_url: str | None = None,
         client_id: str | None = None,
         client_secret: str | None = None,
+        trust_env: bool = True,
     ) -> KeepnetClient:
         """Build a client from :class:`Settings`; the keyword arguments override single values.
+
+        ``settings.https_proxy`` is the explicit proxy, unless ``trust_env`` is False (the in-process
+        sandbox): then no proxy at all is used.
 
         Raises:
             KeepnetConfigError: no client id or secret.
@@ -129,6 +137,8 @@ class KeepnetClient:
             timeout_s=settings.keepnet_timeout_s,
             max_tries=settings.keepnet_max_tries,
             ca_bundle=settings.keepnet_ca_bundle,
+            trust_env=trust_env,
+            proxy=settings.https_proxy if trust_env else None,
         )
 
     async def __aenter__(self) -> KeepnetClient:
@@ -204,43 +214,9 @@ class KeepnetClient:
 
     # --- transport ---------------------------------------------------------------------------
 
-    async def _retrying(self, call: Callable[[], Awaitable[T]]) -> T:
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self._max_tries),
-            wait=self._wait,
-            retry=retry_if_exception_type(_RETRYABLE),
-            sleep=self._sleep,
-        )
-        try:
-            async for attempt in retrying:
-                with attempt:
-                    _attempt.set(attempt.retry_state.attempt_number)
-                    return await call()
-        except RetryError as exc:
-            last = exc.last_attempt.exception()
-            raise KeepnetUnavailableError(
-                f"Keepnet unavailable ({self._describe(last)}) after {self._max_tries} tries.",
-                status=getattr(last, "status", None),
-                tries=self._max_tries,
-            ) from last
-        raise AssertionError("unreachable: tenacity returns or raises")  # pragma: no cover
-
-    def _wait(self, state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, _wire.RetryableError) and exc.retry_after is not None:
-            return min(exc.retry_after, MAX_RETRY_AFTER_S)
-        return float(wait_random_exponential(multiplier=0.5, max=20)(state))
-
-    def _describe(self, exc: BaseException | None) -> str:
-        if isinstance(exc, _wire.RetryableError):
-            return exc.message.rstrip(".")
-        if isinstance(exc, TimeoutError):
-            return f"no answer within {self._timeout_s:g} s"
-        return f"connection failed: {type(exc).__name__} {exc}".strip()
-
     async def _api_json(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         limits = aiohttp.ClientTimeout(total=self._timeout_s)
-        async with await self._send(path, body, limits=limits) as resp:
+        async with self._slots, await self._send(path, body, limits=limits) as resp:
             raw = await resp.read()
             return _wire.decode_response(resp.status, resp.headers, raw, now=_utcnow())
 
@@ -272,15 +248,22 @@ class KeepnetClient:
         """One HTTP request, logged as one line (never its headers or body)."""
         if self._session is None:
             self._session = aiohttp.ClientSession(
-                trust_env=True, connector=aiohttp.TCPConnector(ssl=self._ssl)
+                trust_env=self._trust_env, connector=aiohttp.TCPConnector(ssl=self._ssl)
             )
+        url = self._base + path
+        proxy = _network.proxy_for(url, proxy=self._proxy, trust_env=self._trust_env)
+        if proxy is not None:
+            kwargs["proxy"] = proxy
         started = time.perf_counter()
         status: int | None = None
         error: str | None = None
         try:
-            resp = await self._session.post(self._base + path, timeout=limits, ssl=self._ssl, **kwargs)
+            resp = await self._session.post(url, timeout=limits, ssl=self._ssl, **kwargs)
             status = resp.status
             return resp
+        except aiohttp.ClientConnectorCertificateError as exc:
+            error = type(exc).__name__
+            raise _network.tls_error(exc, url=url) from exc
         except (TimeoutError, aiohttp.ClientError) as exc:
             error = type(exc).__name__
             raise
@@ -291,7 +274,7 @@ class KeepnetClient:
                 path=path,
                 status=status,
                 duration_ms=round((time.perf_counter() - started) * 1000, 1),
-                attempt=_attempt.get(),
+                attempt=_retry.attempt.get(),
                 **({"error": error} if error else {}),
             )
 
@@ -301,10 +284,12 @@ class KeepnetClient:
         self, kind: ExportKind, body: dict[str, Any], *, filename: str, directory: Path | None
     ) -> ExportFile:
         limits = aiohttp.ClientTimeout(total=None, sock_connect=self._timeout_s, sock_read=self._timeout_s)
-        async with await self._send(_wire.EXPORT_PATH, body, limits=limits) as resp:
+        async with self._slots, await self._send(_wire.EXPORT_PATH, body, limits=limits) as resp:
             if resp.status != 200 or _wire.is_json_type(resp.headers):
                 raw = await resp.content.read(MAX_ERROR_BODY)
                 raise _wire.decode_export_error(resp.status, resp.headers, raw, now=_utcnow())
+            if _export.is_html_type(resp.headers.get("Content-Type", "")):
+                raise _export.html_error(kind)
             first = await resp.content.read(_export.CHUNK_SIZE)
             if _export.looks_like_json(first):
                 raw = first + await resp.content.read(MAX_ERROR_BODY)

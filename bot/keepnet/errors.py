@@ -8,7 +8,9 @@ Kept in their own module to avoid import loops. The tree::
     ├── KeepnetCredentialsRejected    401 even with a fresh token
     ├── KeepnetNotResellerError       403: the credential's Client Role is not Reseller
     ├── KeepnetRequestError           400 on an /api call: the server's validation message
-    ├── KeepnetUnavailableError       5xx, 429, timeouts, connection errors after all retries
+    ├── KeepnetUnavailableError       5xx, 429, timeouts, connection errors after all retries,
+    │   │                             or a Retry-After longer than the bot waits
+    │   └── KeepnetTLSError           the server's certificate is not trusted (never retried)
     ├── KeepnetIncompleteError        paging could not produce the complete list
     └── KeepnetResponseError          a body that is not what the API documents
 """
@@ -24,6 +26,7 @@ __all__ = [
     "KeepnetNotResellerError",
     "KeepnetRequestError",
     "KeepnetResponseError",
+    "KeepnetTLSError",
     "KeepnetUnavailableError",
 ]
 
@@ -113,6 +116,15 @@ class KeepnetUnavailableError(KeepnetError):
     ) -> None:
         super().__init__(message, remediation=remediation, status=status)
         self.tries = tries
+
+
+class KeepnetTLSError(KeepnetUnavailableError):
+    """The TLS certificate presented for Keepnet could not be verified (retrying cannot help)."""
+
+    default_remediation = (
+        "If your network inspects HTTPS through a proxy, set KEEPNET_CA_BUNDLE to your proxy's CA "
+        "(PEM file); it is trusted in addition to the system's CAs. Otherwise check KEEPNET_BASE_URL."
+    )
 
 
 class KeepnetIncompleteError(KeepnetError):

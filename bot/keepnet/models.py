@@ -2,7 +2,8 @@
 
 Unknown fields are ignored and optional ones may be missing, so a richer live response never
 breaks the bot. ``numberOfUsers`` arrives as a string (sometimes a number, null or ""): it is kept
-as received and parsed by :attr:`Company.license_limit`.
+as received and parsed by :attr:`Company.license_limit`. Dates that are empty or unreadable
+become None rather than failing the whole page.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 from pydantic.alias_generators import to_camel
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
 ExportKind = Literal["CSV", "Excel"]
 CSV_CONTENT_TYPE = "text/csv"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_DATETIME: TypeAdapter[datetime] = TypeAdapter(datetime)
 
 
 class _Wire(BaseModel):
@@ -62,6 +64,19 @@ class Company(_Wire):
         if isinstance(value, int | float):
             return str(int(value))
         return value
+
+    @field_validator("license_end_date", "create_time", mode="before")
+    @classmethod
+    def _date_or_none(cls, value: object) -> object:
+        """An empty, null or unreadable date is unknown (None): one odd row must not fail a report."""
+        if value is None or isinstance(value, datetime):
+            return value
+        if isinstance(value, str) and not value.strip():
+            return None
+        try:
+            return _DATETIME.validate_python(value)
+        except ValidationError:
+            return None
 
     @field_validator("company_name", mode="before")
     @classmethod

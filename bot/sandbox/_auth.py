@@ -76,6 +76,7 @@ def issue_token(state: SandboxState) -> dict[str, Any]:
     )
     state.tokens[token] = now + lifetime
     state.stats.tokens_issued += 1
+    state.stats.issued_tokens.append(token)
     return {"access_token": token, "expires_in": lifetime, "token_type": "Bearer", "scope": "api1"}
 
 

@@ -45,13 +45,22 @@ _ROLE_MESSAGE = "This operation is only available to Reseller accounts."
 
 @web.middleware
 async def latency_and_count(request: web.Request, handler: Any) -> web.StreamResponse:
-    """Count the request by path and add the configured latency before answering."""
+    """Count the request by path, add the configured latency, and track ``/api`` requests in flight."""
     state = request.app[SANDBOX_STATE]
-    state.stats.requests[request.path] += 1
-    if state.faults.latency_ms > 0:
-        await state.sleep(state.faults.latency_ms / 1000)
-    response: web.StreamResponse = await handler(request)
-    return response
+    stats = state.stats
+    stats.requests[request.path] += 1
+    api = request.path.startswith("/api/")
+    if api:
+        stats.in_flight += 1
+        stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
+    try:
+        if state.faults.latency_ms > 0:
+            await state.sleep(state.faults.latency_ms / 1000)
+        response: web.StreamResponse = await handler(request)
+        return response
+    finally:
+        if api:
+            stats.in_flight -= 1
 
 
 async def handle_token(request: web.Request) -> web.Response:

@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -111,6 +112,7 @@ async def run_sandbox(
     client_id: str = SANDBOX_CLIENT_ID,
     client_secret: str = SANDBOX_CLIENT_SECRET,
     clock: Callable[[], float] = time.time,
+    ssl_context: ssl.SSLContext | None = None,
 ) -> AsyncIterator[RunningSandbox]:
     """Run a sandbox on 127.0.0.1 on a free port for the duration of the ``async with`` block.
 
@@ -120,6 +122,7 @@ async def run_sandbox(
         client_id: as for :func:`create_sandbox_app`.
         client_secret: as for :func:`create_sandbox_app`.
         clock: as for :func:`create_sandbox_app`.
+        ssl_context: serve HTTPS with this server context (``base_url`` then starts ``https://``).
 
     Yields:
         The running sandbox.
@@ -130,10 +133,11 @@ async def run_sandbox(
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     try:
-        site = web.TCPSite(runner, "127.0.0.1", 0)
+        site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=ssl_context)
         await site.start()
         host, port = runner.addresses[0][:2]
-        yield RunningSandbox(base_url=f"http://{host}:{port}", state=app[SANDBOX_STATE])
+        scheme = "https" if ssl_context is not None else "http"
+        yield RunningSandbox(base_url=f"{scheme}://{host}:{port}", state=app[SANDBOX_STATE])
     finally:
         await runner.cleanup()
 

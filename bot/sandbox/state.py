@@ -26,12 +26,18 @@ class SandboxStats:
         search_bodies: JSON object bodies received on ``/api/companies/search``, in order.
         export_bodies: JSON object bodies received on ``/api/companies/search/export``, in order.
         tokens_issued: access tokens handed out by ``/connect/token``.
+        issued_tokens: every access token handed out, in order (kept even if ``tokens`` is cleared).
+        in_flight: ``/api`` requests being answered right now (latency included).
+        max_in_flight: the most ``/api`` requests ever answered at the same time.
     """
 
     requests: Counter[str] = field(default_factory=Counter)
     search_bodies: list[dict[str, Any]] = field(default_factory=list)
     export_bodies: list[dict[str, Any]] = field(default_factory=list)
     tokens_issued: int = 0
+    issued_tokens: list[str] = field(default_factory=list)
+    in_flight: int = 0
+    max_in_flight: int = 0
 
 
 @dataclass

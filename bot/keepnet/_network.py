@@ -1,0 +1,73 @@
+"""How the client reaches Keepnet on a corporate network: trusted CAs, proxies, certificate errors.
+
+- CAs: the system store, plus ``KEEPNET_CA_BUNDLE`` when set (a proxy that inspects HTTPS signs
+  with its own CA; the public CAs must keep working too).
+- Proxies: with ``trust_env`` aiohttp reads ``HTTP(S)_PROXY`` and honours ``NO_PROXY``. An explicit
+  proxy (e.g. ``HTTPS_PROXY`` read from ``.env`` by the settings) replaces the environment's proxy
+  URL, but hosts listed in ``NO_PROXY`` still go direct while ``trust_env`` is on.
+- A certificate that cannot be verified becomes :class:`KeepnetTLSError`, which is never retried.
+"""
+
+from __future__ import annotations
+
+import ssl
+import urllib.request
+from pathlib import Path
+
+import aiohttp
+from yarl import URL
+
+from bot.keepnet.errors import KeepnetConfigError, KeepnetTLSError
+
+__all__ = ["proxy_for", "ssl_context", "tls_error"]
+
+
+def ssl_context(ca_bundle: Path | None) -> ssl.SSLContext | bool:
+    """The TLS setting for the session: the system store, plus ``ca_bundle``'s CAs when given.
+
+    Args:
+        ca_bundle: a PEM file of extra CAs to trust, or None.
+
+    Returns:
+        ``True`` (aiohttp's default verification) or a context trusting both stores.
+
+    Raises:
+        KeepnetConfigError: the file cannot be read as PEM CAs.
+    """
+    if ca_bundle is None:
+        return True
+    context = ssl.create_default_context()  # loads the system store
+    try:
+        context.load_verify_locations(cafile=str(ca_bundle))  # ... and adds ours to it
+    except (OSError, ssl.SSLError) as exc:
+        raise KeepnetConfigError(
+            f"KEEPNET_CA_BUNDLE {ca_bundle} cannot be read as a PEM CA bundle.",
+            remediation="Point KEEPNET_CA_BUNDLE at a readable PEM file, or unset it.",
+        ) from exc
+    return context
+
+
+def proxy_for(url: str, *, proxy: str | None, trust_env: bool) -> str | None:
+    """The explicit proxy to pass for ``url``, or None to go direct (or via the environment's proxy).
+
+    Args:
+        url: the request URL.
+        proxy: the explicit proxy URL, if any.
+        trust_env: whether the environment (``NO_PROXY``) counts.
+
+    Returns:
+        ``proxy``, unless ``trust_env`` is on and ``NO_PROXY`` names the host.
+    """
+    if proxy is None:
+        return None
+    host = URL(url).host
+    if trust_env and host and urllib.request.proxy_bypass(host):
+        return None
+    return proxy
+
+
+def tls_error(exc: aiohttp.ClientConnectorCertificateError, *, url: str) -> KeepnetTLSError:
+    """The typed, non-retried error for a certificate that could not be verified."""
+    reason = getattr(exc.certificate_error, "verify_message", None) or str(exc.certificate_error)
+    host = URL(url).host or url
+    return KeepnetTLSError(f"The TLS certificate of {host} could not be verified ({reason}).", tries=1)
