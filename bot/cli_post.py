@@ -7,29 +7,50 @@ destination, through the same ledger as the weekly job, so a retried cron job ne
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AsyncExitStack
+from datetime import UTC, tzinfo
 from pathlib import Path
 
 from bot.cli_run import open_store
 from bot.config import ConfigError, Settings
 from bot.deps import Deps, utc_now
+from bot.formatting import fmt_generated
 from bot.keepnet.errors import KeepnetConfigError
 from bot.runtime import build_keepnet_client, build_service, setup_logging
 from bot.schedule import Destination, PostOutcome, WeeklyJob, WeeklySchedule
 
-__all__ = ["describe_outcome", "post", "teams_package"]
+__all__ = ["EXIT_CLAIMED_ELSEWHERE", "describe_outcome", "exit_code", "post", "teams_package"]
+
+#: ``EX_TEMPFAIL`` (sysexits.h): another run holds a live claim (posting now, or died mid-post and
+#: its lease has not expired yet). Nothing was posted; a cron job should count it as not done.
+EXIT_CLAIMED_ELSEWHERE = 75
 
 
-def describe_outcome(outcome: PostOutcome, *, key: str | None) -> str:
-    """One line telling what happened at one destination."""
+def describe_outcome(outcome: PostOutcome, *, key: str | None, tz: tzinfo = UTC) -> str:
+    """One line telling what happened at one destination (times shown in ``tz``)."""
     where = outcome.destination
     if outcome.status == "posted":
         return f"posted to {where} (message {outcome.message_ref})"
     if outcome.status == "already_posted":
         return f"already posted to {where} for key {key!r}: nothing to do"
     if outcome.status == "claimed_elsewhere":
-        return f"another run is posting to {where} for key {key!r} right now: nothing to do"
+        expires = "" if outcome.lease_until is None else f" at {fmt_generated(outcome.lease_until, tz)}"
+        return (
+            f"NOT posted to {where} for key {key!r}: another run is posting it right now, or died "
+            f"mid-post; its claim expires{expires}. Run the same command again after that "
+            f"(exit code {EXIT_CLAIMED_ELSEWHERE}: try again later)"
+        )
     return f"FAILED to post to {where}: {outcome.error}"
+
+
+def exit_code(outcomes: Sequence[PostOutcome]) -> int:
+    """1 if any destination failed, else 75 if one is being posted by another run, else 0."""
+    if any(o.status == "failed" for o in outcomes):
+        return 1
+    if any(o.status == "claimed_elsewhere" for o in outcomes):
+        return EXIT_CLAIMED_ELSEWHERE
+    return 0
 
 
 def _destinations(
@@ -79,7 +100,8 @@ async def post(settings: Settings, *, channel: str | None, teams_channel: str | 
         key: post at most once per key and destination.
 
     Returns:
-        0 when every destination was posted (or already had this key), 1 otherwise.
+        0 when every destination was posted (or already had this key); 1 when one failed; 75
+        (:data:`EXIT_CLAIMED_ELSEWHERE`) when another run holds a live claim for one of them.
 
     Raises:
         ConfigError: nowhere to post, or a credential is missing (exit code 2).
@@ -103,8 +125,8 @@ async def post(settings: Settings, *, channel: str | None, teams_channel: str | 
         )
         outcomes = await job.post_once(key=key)
     for outcome in outcomes:
-        print(describe_outcome(outcome, key=key))
-    return 1 if any(o.status == "failed" for o in outcomes) else 0
+        print(describe_outcome(outcome, key=key, tz=settings.tz))
+    return exit_code(outcomes)
 
 
 def teams_package(settings: Settings, *, out: Path) -> int:

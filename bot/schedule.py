@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -216,10 +216,9 @@ class WeeklyJob:
         if not won:
             state = "completed" if record is None else record.state
             _log.info("weekly_post_skipped", destination=name, period=period, reason=f"{state} elsewhere")
-            status: Literal["already_posted", "claimed_elsewhere"] = (
-                "already_posted" if state == "completed" else "claimed_elsewhere"
-            )
-            return PostOutcome(name, status)
+            if state == "completed" or record is None:
+                return PostOutcome(name, "already_posted")
+            return PostOutcome(name, "claimed_elsewhere", lease_until=record.lease_until)
         try:
             report = await self._fresh_report(period)
             message_ref = await destination.post(report, period=period)

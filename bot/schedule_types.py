@@ -42,6 +42,8 @@ class PostOutcome:
         message_ref: the posted message's id.
         error: the last error, for ``failed``.
         attempts: how many posting attempts this call made.
+        lease_until: for ``claimed_elsewhere``: when the other instance's claim expires (aware UTC);
+            after that a run that died mid-post may be taken over.
     """
 
     destination: str
@@ -49,6 +51,7 @@ class PostOutcome:
     message_ref: str | None = None
     error: str | None = None
     attempts: int = 0
+    lease_until: datetime | None = None
 
 
 def period_for(occurrence: datetime) -> str:
