@@ -12,7 +12,7 @@ from aiohttp import web
 
 from bot.keepnet import KeepnetNotResellerError, KeepnetRequestError, KeepnetResponseError
 from bot.keepnet._export import ExportSniffer
-from bot.keepnet.models import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from bot.keepnet.models import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, ExportKind
 from bot.sandbox import Faults, over_limit_companies, run_sandbox
 from tests.openapi_contract import validate_export_request
 
@@ -92,6 +92,9 @@ class TestSandboxExports:
         assert _files(out) == [export.path]
 
 
+_PROXY_LOGIN = b"<!DOCTYPE html>\n<html><head><title>Proxy login</title></head><body>Sign in</body></html>"
+
+
 def _fake_export(body: bytes, *, content_type: str, status: int = 200) -> web.Response:
     return web.Response(body=body, status=status, headers={"Content-Type": content_type})
 
@@ -113,13 +116,29 @@ class TestBadBodies:
             (b'\xef\xbb\xbf[{"a": 1}]', "text/csv", KeepnetResponseError),
             (b"Company Name\r\nM\xfcller\r\n", "text/csv", KeepnetResponseError),
             (b"", "text/csv", KeepnetResponseError),
+            (_PROXY_LOGIN, "text/html; charset=utf-8", KeepnetResponseError),
+            (_PROXY_LOGIN, "text/csv", KeepnetResponseError),
+            (
+                b"\xef\xbb\xbf\r\n  <html><body>Blocked</body></html>",
+                "application/octet-stream",
+                KeepnetResponseError,
+            ),
         ],
-        ids=["200-json", "json-as-csv", "json-list", "latin-1", "empty"],
+        ids=[
+            "200-json",
+            "json-as-csv",
+            "json-list",
+            "latin-1",
+            "empty",
+            "html-type",
+            "html-as-csv",
+            "html-bom",
+        ],
     )
     async def test_rejected_and_no_file_left(
         self, make_client: MakeClient, out: Path, body: bytes, content_type: str, error: type[Exception]
     ) -> None:
-        """JSON, non-UTF-8 or empty bodies are typed errors and no temporary file remains."""
+        """JSON, HTML, non-UTF-8 or empty bodies are typed errors and no temporary file remains."""
 
         async def answer(_: web.Request) -> web.Response:
             return _fake_export(body, content_type=content_type)
@@ -127,6 +146,21 @@ class TestBadBodies:
         async with serve_fake({EXPORT: answer}) as (url, _), make_client(url) as client:
             with pytest.raises(error):
                 await client.export("CSV", filename="x.csv", directory=out)
+        assert _files(out) == []
+
+    @pytest.mark.parametrize("kind", ["CSV", "Excel"])
+    async def test_proxy_login_page_is_named_as_html(
+        self, make_client: MakeClient, out: Path, kind: ExportKind
+    ) -> None:
+        """A 200 text/html "Proxy login" page is rejected as an HTML page, with a proxy hint, no file left."""
+
+        async def answer(_: web.Request) -> web.Response:
+            return _fake_export(_PROXY_LOGIN, content_type="text/html")
+
+        async with serve_fake({EXPORT: answer}) as (url, _), make_client(url) as client:
+            with pytest.raises(KeepnetResponseError, match="HTML page") as info:
+                await client.export(kind, filename="x", directory=out)
+        assert "HTTPS_PROXY" in info.value.remediation
         assert _files(out) == []
 
     async def test_csv_asked_but_zip_received(self, make_client: MakeClient, out: Path) -> None:
@@ -165,6 +199,11 @@ class TestSniffer:
         for byte in b"PK\x03\x04rest":
             sniffer.feed(bytes([byte]))
         sniffer.finish()
+
+    def test_csv_starting_with_html_is_rejected(self) -> None:
+        """A CSV whose first character (after a BOM and spaces) is '<' is an HTML page, not a file."""
+        with pytest.raises(KeepnetResponseError, match="HTML page"):
+            ExportSniffer("CSV").feed("\ufeff \n<!DOCTYPE html>".encode())
 
     def test_csv_starting_with_json_is_rejected(self) -> None:
         """A CSV whose first character (after spaces) is '{' is an error envelope, not a file."""
