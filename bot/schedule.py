@@ -21,7 +21,15 @@ import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.report import OverageReport, compare_with_snapshot, snapshot_rows
-from bot.schedule_types import Destination, PostOutcome, WeeklySchedule, failure_text, period_for
+from bot.schedule_types import (
+    NOTICE_SUFFIX,
+    Destination,
+    PostOutcome,
+    WeeklySchedule,
+    describe_error,
+    failure_text,
+    period_for,
+)
 from bot.store import Store, StoreError
 
 __all__ = ["Destination", "PostOutcome", "WeeklyJob", "WeeklySchedule", "failure_text", "period_for"]
@@ -31,25 +39,6 @@ _log = structlog.get_logger()
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def _describe(exc: BaseException) -> str:
-    """A short reason for logs and the failure notice.
-
-    A chat API's error code (Slack's ``not_in_channel``) or a typed error's message and fix when the
-    exception carries them, else its text.
-    """
-    response = getattr(exc, "response", None)
-    code = response.get("error") if callable(getattr(response, "get", None)) else None  # type: ignore[union-attr]
-    message, remediation = getattr(exc, "message", None), getattr(exc, "remediation", None)
-    if isinstance(code, str):
-        text = f"the chat service answered {code}"
-    elif isinstance(message, str) and isinstance(remediation, str):
-        text = f"{message} {remediation}"
-    else:
-        text = str(exc)
-    text = " ".join(text.split()) or type(exc).__name__
-    return text if len(text) <= 300 else text[:297] + "..."
 
 
 class WeeklyJob:
@@ -212,7 +201,7 @@ class WeeklyJob:
                 record = await self._store.get_post(name, period)
         except StoreError as exc:
             _log.warning("weekly_post_store_failed", destination=name, period=period, error=str(exc))
-            return PostOutcome(name, "failed", error=_describe(exc), attempts=1)
+            return PostOutcome(name, "failed", error=describe_error(exc), attempts=1)
         if not won:
             state = "completed" if record is None else record.state
             _log.info("weekly_post_skipped", destination=name, period=period, reason=f"{state} elsewhere")
@@ -227,10 +216,10 @@ class WeeklyJob:
             raise
         except Exception as exc:  # noqa: BLE001 - any Keepnet/chat failure: logged, claim released, retried
             _log.warning(
-                "weekly_post_failed", destination=name, period=period, error=_describe(exc), exc_info=exc
+                "weekly_post_failed", destination=name, period=period, error=describe_error(exc), exc_info=exc
             )
-            await self._release(name, period, _describe(exc))
-            return PostOutcome(name, "failed", error=_describe(exc), attempts=1)
+            await self._release(name, period, describe_error(exc))
+            return PostOutcome(name, "failed", error=describe_error(exc), attempts=1)
         try:
             await self._store.complete(name, period, message_ref=message_ref, now=self._clock())
         except StoreError as exc:  # the message is out; do not post it again
@@ -268,18 +257,32 @@ class WeeklyJob:
     async def _give_up(
         self, destination: Destination, occurrence: datetime, period: str, attempts: int, error: str
     ) -> None:
-        _log.error(
-            "weekly_post_gave_up", destination=destination.name, period=period, attempts=attempts, error=error
-        )
+        """Log, then post the failure notice once per destination and period, across replicas.
+
+        The notice has its own ledger row ``<period>:notice``: claimed before it is posted and
+        completed after, so a second replica (or a restarted one) giving up on the same occurrence
+        stays quiet. A notice that could not be sent is released for someone else to try.
+        """
+        name, notice = destination.name, period + NOTICE_SUFFIX
+        _log.error("weekly_post_gave_up", destination=name, period=period, attempts=attempts, error=error)
+        try:
+            won = await self._store.claim(name, notice, lease_s=self._lease_s, now=self._clock())
+        except StoreError as exc:  # without the ledger a notice might be a duplicate; the log stays
+            _log.error("weekly_post_failure_notice_failed", destination=name, error=describe_error(exc))
+            return
+        if not won:
+            _log.info("weekly_post_failure_notice_skipped", destination=name, period=period)
+            return
         text = failure_text(
-            destination.name,
-            occurrence=occurrence.astimezone(self.schedule.tz),
-            attempts=attempts,
-            error=error,
+            name, occurrence=occurrence.astimezone(self.schedule.tz), attempts=attempts, error=error
         )
         try:
             await destination.post_failure(text)
-        except Exception as exc:  # noqa: BLE001 - the notice is best effort; the log line above stays
-            _log.error(
-                "weekly_post_failure_notice_failed", destination=destination.name, error=_describe(exc)
-            )
+        except Exception as exc:  # noqa: BLE001 - the notice is best effort (any chat failure); logged
+            _log.error("weekly_post_failure_notice_failed", destination=name, error=describe_error(exc))
+            await self._release(name, notice, describe_error(exc))
+            return
+        try:
+            await self._store.complete(name, notice, message_ref="notice", now=self._clock())
+        except StoreError as exc:
+            _log.warning("weekly_post_complete_failed", destination=name, period=notice, error=str(exc))

@@ -10,9 +10,21 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.config import Settings
 from bot.cron import build_trigger
+from bot.formatting import fmt_generated
 from bot.report import OverageReport
 
-__all__ = ["Destination", "PostOutcome", "WeeklySchedule", "failure_text", "period_for"]
+__all__ = [
+    "NOTICE_SUFFIX",
+    "Destination",
+    "PostOutcome",
+    "WeeklySchedule",
+    "describe_error",
+    "failure_text",
+    "period_for",
+]
+
+#: Appended to a period for the ledger row of its failure notice (``weekly:…Z:notice``).
+NOTICE_SUFFIX = ":notice"
 
 _LOOKBACK_DAYS = (1, 8, 32, 367, 4 * 366)  # widening windows to find the previous occurrence
 
@@ -59,9 +71,46 @@ def period_for(occurrence: datetime) -> str:
     return "weekly:" + occurrence.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
 
 
+def describe_error(exc: BaseException) -> str:
+    """A short reason for logs and the failure notice.
+
+    A chat API's error code (Slack's ``not_in_channel``) or a typed error's message and fix when the
+    exception carries them, else its text.
+
+    Args:
+        exc: the failure.
+
+    Returns:
+        One line of at most 300 characters.
+    """
+    response = getattr(exc, "response", None)
+    code = response.get("error") if callable(getattr(response, "get", None)) else None  # type: ignore[union-attr]
+    message, remediation = getattr(exc, "message", None), getattr(exc, "remediation", None)
+    if isinstance(code, str):
+        text = f"the chat service answered {code}"
+    elif isinstance(message, str) and isinstance(remediation, str):
+        text = f"{message} {remediation}"
+    else:
+        text = str(exc)
+    text = " ".join(text.split()) or type(exc).__name__
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
 def failure_text(destination: str, *, occurrence: datetime, attempts: int, error: str) -> str:
-    """The short notice posted when the weekly report could not be delivered."""
-    when = occurrence.strftime("%a %d %b %H:%M %Z").strip()
+    """The short notice posted when the weekly report could not be delivered.
+
+    Args:
+        destination: the destination name.
+        occurrence: the missed occurrence, aware, in the reseller's zone (shown as
+            ``Mon 2026-11-23 09:00 (Europe/Istanbul)``, like every other time the bot shows).
+        attempts: how many times posting was tried.
+        error: the last error.
+
+    Returns:
+        Plain text (the destination escapes it).
+    """
+    zone = occurrence.tzinfo or UTC
+    when = f"{occurrence.strftime('%a')} {fmt_generated(occurrence, zone)}"
     return (
         f"The weekly overage report due {when} could not be posted to {destination} after "
         f"{attempts} attempt{'s' if attempts != 1 else ''}: {error}. "

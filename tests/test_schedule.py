@@ -16,7 +16,7 @@ from structlog.testing import capture_logs
 from bot.config import load_settings
 from bot.cron import build_trigger
 from bot.report import OverageReport, snapshot_rows
-from bot.schedule import Destination, WeeklyJob, WeeklySchedule, period_for
+from bot.schedule import Destination, WeeklyJob, WeeklySchedule, failure_text, period_for
 from bot.store import Store
 from tests.store_fixtures import (  # noqa: F401 - _store, _store_target are fixtures
     FakeClock,
@@ -310,6 +310,55 @@ class TestFailures:
         record = await store.get_post("slack:C1", PERIOD)
         assert record is not None
         assert (record.state, record.last_error) == ("released", "chat API unavailable (503)")
+
+    async def test_failure_notice_is_posted_once_across_replicas_and_restarts(
+        self, store_target: StoreTarget
+    ) -> None:
+        """Two replicas giving up on the same occurrence, then a restarted one: a single notice."""
+        slack = RecordingDestination("slack:C1", failures=10_000)
+        stores = [await store_target.open() for _ in range(3)]
+        try:
+            racing = [
+                _job(s, [slack], FakeClock(MONDAY_9), schedule=_schedule(grace_h=1)) for s in stores[:2]
+            ]
+            results = await asyncio.gather(*(job.run_occurrence(MONDAY_9) for job in racing))
+            restarted = _job(stores[2], [slack], FakeClock(MONDAY_9), schedule=_schedule(grace_h=1))
+            results.append(await restarted.run_occurrence(MONDAY_9))
+            notice = await stores[2].get_post("slack:C1", PERIOD + ":notice")
+        finally:
+            for s in stores:
+                await s.close()
+        # A racer that last saw the other's live claim stops at the deadline without giving up.
+        assert {outcome.status for [outcome] in results[:2]} <= {"failed", "claimed_elsewhere"}
+        assert results[2][0].status == "failed"
+        assert len(slack.notices) == 1
+        assert notice is not None
+        assert notice.state == "completed"
+
+    async def test_failed_notice_is_released_for_the_next_one(self, store: Store) -> None:
+        """A notice that could not be sent does not block a later replica's notice."""
+
+        class NoticeFails(RecordingDestination):
+            async def post_failure(self, text: str) -> None:
+                raise ConnectionError("chat API unavailable (503)")
+
+        down = NoticeFails("slack:C1", failures=10_000)
+        await _job(store, [down], FakeClock(MONDAY_9), schedule=_schedule(grace_h=1)).run_occurrence(MONDAY_9)
+        record = await store.get_post("slack:C1", PERIOD + ":notice")
+        assert record is not None
+        assert record.state == "released"
+        slack = RecordingDestination("slack:C1", failures=10_000)
+        await _job(store, [slack], FakeClock(MONDAY_9), schedule=_schedule(grace_h=1)).run_occurrence(
+            MONDAY_9
+        )
+        assert len(slack.notices) == 1
+
+    def test_failure_text_shows_the_zone_like_every_other_message(self) -> None:
+        """The notice names the local time and the IANA zone, not an abbreviation or offset."""
+        occurrence = datetime(2026, 11, 23, 6, 0, tzinfo=UTC).astimezone(ISTANBUL)
+        text = failure_text("slack:C1", occurrence=occurrence, attempts=3, error="Keepnet down")
+        assert "due Mon 2026-11-23 09:00 (Europe/Istanbul) could not be posted" in text
+        assert "+03" not in text
 
     async def test_one_failing_destination_does_not_block_another(self, store: Store) -> None:
         """Slack failing all day does not delay or stop the Teams post."""
