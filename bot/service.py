@@ -9,11 +9,9 @@ the weekly post) always reads Keepnet again.
 from __future__ import annotations
 
 import asyncio
-import shutil
-import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import Protocol
 
 import structlog
 
+from bot.export_cache import ExportCache
 from bot.exports import export_filename, neutralize_csv_file
 from bot.keepnet.client import KeepnetClient
 from bot.keepnet.models import Company, ExportFile, ExportKind
@@ -61,6 +60,7 @@ class ReportService:
         snapshots: where last week's snapshot comes from (None: no week-over-week line).
         clock: current time, aware UTC.
         monotonic: a monotonic clock for cache ages.
+        export_dir: where export files are kept while shared (default: the system temp folder).
     """
 
     def __init__(
@@ -76,6 +76,7 @@ class ReportService:
         snapshots: SnapshotSource | None = None,
         clock: Callable[[], datetime],
         monotonic: Callable[[], float] = time.monotonic,
+        export_dir: Path | None = None,
     ) -> None:
         self._client = client
         self._source = source
@@ -90,6 +91,7 @@ class ReportService:
         self._cache: dict[str, _Fetched] = {}
         self._inflight: dict[str, asyncio.Task[_Fetched]] = {}
         self.keepnet_fetches = 0
+        self._exports = ExportCache(cache_s=cache_s, monotonic=monotonic, directory=export_dir)
 
     @property
     def client(self) -> KeepnetClient:
@@ -138,6 +140,22 @@ class ReportService:
         """How old the report's data is, in seconds (0 for a fresh fetch)."""
         return max(0.0, (self._clock() - report.generated_at).total_seconds())
 
+    def is_cached(self, report: OverageReport, *, asked_at: datetime) -> bool:
+        """Whether ``report`` came from the cache rather than a fetch made (or joined) for the request.
+
+        Args:
+            report: what :meth:`report` returned.
+            asked_at: when the request was made (this service's clock, read before :meth:`report`).
+
+        Returns:
+            True when the data was fetched before ``asked_at``, i.e. reused from the cache.
+        """
+        return report.generated_at < asked_at
+
+    def now(self) -> datetime:
+        """The current time on this service's clock (aware UTC), e.g. for :meth:`is_cached`."""
+        return self._clock()
+
     async def _fetch(self, key: str, *, fresh: bool) -> _Fetched:
         cached = self._cache.get(key)
         if not fresh and cached is not None and self._monotonic() - cached.fetched_monotonic < self._cache_s:
@@ -178,43 +196,66 @@ class ReportService:
         )
         return fetched
 
-    @asynccontextmanager
-    async def export_file(self, kind: ExportKind, *, query: str = "") -> AsyncIterator[ExportFile]:
-        """A fresh export from Keepnet, ready to hand to people; deleted on exit.
+    @property
+    def keepnet_exports(self) -> int:
+        """Count of Keepnet export requests made (bench)."""
+        return self._exports.loads
 
+    @asynccontextmanager
+    async def export_file(
+        self, kind: ExportKind, *, query: str = "", fresh: bool = False
+    ) -> AsyncIterator[ExportFile]:
+        """An export from Keepnet, ready to hand to people; this caller's file is deleted on exit.
+
+        Keepnet is asked once for everyone: concurrent callers for the same kind and query share one
+        export, and a finished one younger than ``OVERAGE_CACHE_S`` is reused while the report data
+        for the query has not been fetched again since (so Refresh gets a CSV matching its fresh
+        report). Each caller gets its own file named with today's date in the reseller's time zone.
         CSV cells that a spreadsheet would run as formulas are neutralized; XLSX passes unchanged.
 
         Args:
             kind: ``"CSV"`` or ``"Excel"``.
             query: the same search text as the report.
+            fresh: ask Keepnet again rather than reuse a finished export (the Excel button).
 
         Yields:
             The export on disk.
+
+        Raises:
+            KeepnetError: Keepnet could not produce the export.
         """
-        day = self._clock().astimezone(self._tz).date()
-        folder = await asyncio.to_thread(tempfile.mkdtemp, prefix="overage-export-")
-        try:
-            raw = await self._client.export(
-                kind, text=query.strip(), filename=export_filename(kind, day), directory=Path(folder)
-            )
-            try:
-                if kind == "CSV":
-                    clean = Path(folder) / raw.filename
-                    if clean == raw.path:
-                        clean = Path(folder) / ("clean-" + raw.filename)
-                    await asyncio.to_thread(neutralize_csv_file, raw.path, clean)
-                    raw.path.unlink()
-                    yield ExportFile(
-                        path=clean,
-                        filename=raw.filename,
-                        content_type=raw.content_type,
-                        kind=kind,
-                        size=clean.stat().st_size,
-                    )
-                else:
-                    yield raw
-            finally:
-                with suppress(FileNotFoundError):
-                    raw.path.unlink()
-        finally:
-            await asyncio.to_thread(shutil.rmtree, folder, ignore_errors=True)
+        key = query.strip()
+        filename = export_filename(kind, self._clock().astimezone(self._tz).date())
+
+        async def load(folder: Path) -> ExportFile:
+            return await self._load_export(kind, key, folder=folder, filename=filename)
+
+        async with self._exports.use(
+            (kind, key), basis=self._cache.get(key), fresh=fresh, filename=filename, load=load
+        ) as export:
+            yield export
+
+    async def discard_expired_exports(self) -> int:
+        """Delete shared export files that may no longer be reused (also done on every export).
+
+        Returns:
+            How many were deleted.
+        """
+        return await self._exports.discard_expired()
+
+    async def close_exports(self) -> None:
+        """Delete every shared export file (on shutdown)."""
+        await self._exports.close()
+
+    async def _load_export(self, kind: ExportKind, key: str, *, folder: Path, filename: str) -> ExportFile:
+        raw = await self._client.export(kind, text=key, filename=filename, directory=folder)
+        log.info("keepnet_export_fetched", kind=kind, find=bool(key), bytes=raw.size)
+        if kind != "CSV":
+            return raw
+        clean = folder / ("clean-" + raw.path.name)
+        await asyncio.to_thread(neutralize_csv_file, raw.path, clean)
+        await asyncio.to_thread(raw.path.unlink)
+        size = (await asyncio.to_thread(clean.stat)).st_size
+        return ExportFile(
+            path=clean, filename=raw.filename, content_type=raw.content_type, kind=kind, size=size
+        )

@@ -6,12 +6,16 @@ import asyncio
 import csv
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 
 from bot.keepnet.client import KeepnetClient
+from bot.keepnet.errors import KeepnetError
+from bot.keepnet.models import ExportKind
 from bot.report import Snapshot, SnapshotRow
 from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, RunningSandbox, run_sandbox, seed_companies
 from bot.service import ReportService
@@ -163,3 +167,134 @@ async def test_excel_export_opens(service: ReportService) -> None:
         rows = list(workbook.active.iter_rows(values_only=True))
         workbook.close()
     assert len(rows) == report.over_count + 1
+
+
+EXPORT = "/api/companies/search/export"
+
+
+def exports(sandbox: RunningSandbox) -> int:
+    """Export requests the sandbox received."""
+    return sandbox.state.stats.requests[EXPORT]
+
+
+@pytest.fixture(name="export_dir")
+def _export_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture(name="exporting")
+async def _exporting(
+    sandbox: RunningSandbox, clock: FakeClock, export_dir: Path
+) -> AsyncIterator[ReportService]:
+    async with KeepnetClient(
+        base_url=sandbox.base_url, client_id=SANDBOX_CLIENT_ID, client_secret=SANDBOX_CLIENT_SECRET
+    ) as client:
+        service = ReportService(
+            client=client,
+            source="sandbox",
+            top_n=10,
+            tz=ZoneInfo("Europe/Istanbul"),
+            cache_s=60,
+            clock=clock.wall,
+            monotonic=clock.monotonic,
+            export_dir=export_dir,
+        )
+        yield service
+        await service.close_exports()
+
+
+def _listing(folder: Path) -> list[str]:
+    """The names in a folder."""
+    return sorted(path.name for path in folder.iterdir())
+
+
+async def _read(service: ReportService, kind: ExportKind = "CSV", **kwargs: Any) -> tuple[Path, bytes]:
+    async with service.export_file(kind, **kwargs) as export:
+        return export.path, await asyncio.to_thread(export.path.read_bytes)
+
+
+class TestSharedExports:
+    """Exports protect Keepnet like reports do: one export shared, reused, then cleaned up."""
+
+    async def test_twenty_concurrent_exports_cost_one_keepnet_export(
+        self, sandbox: RunningSandbox, exporting: ReportService
+    ) -> None:
+        """Twenty simultaneous CSV exports make one Keepnet export; each caller gets its own file."""
+        results = await asyncio.gather(*(_read(exporting) for _ in range(20)))
+        assert exports(sandbox) == 1
+        assert exporting.keepnet_exports == 1
+        assert len({path for path, _ in results}) == 20
+        assert len({data for _, data in results}) == 1
+        assert results[0][1].count(b"\n") > 1
+        assert all(path.name == "overage-2026-11-27.csv" for path, _ in results)
+
+    async def test_fresh_asks_keepnet_again(self, sandbox: RunningSandbox, exporting: ReportService) -> None:
+        """A cached export is reused; fresh=True (the Excel button) makes a new Keepnet export."""
+        await _read(exporting)
+        await _read(exporting)
+        assert exports(sandbox) == 1
+        await _read(exporting, fresh=True)
+        assert exports(sandbox) == 2
+
+    async def test_export_expires_with_the_cache_time(
+        self, sandbox: RunningSandbox, exporting: ReportService, clock: FakeClock
+    ) -> None:
+        """An export older than OVERAGE_CACHE_S is fetched again; kinds and queries are separate."""
+        await _read(exporting)
+        clock.mono += 59
+        await _read(exporting)
+        await _read(exporting, "Excel")
+        await _read(exporting, query="Coho")
+        assert exports(sandbox) == 3
+        clock.mono += 2
+        await _read(exporting)
+        assert exports(sandbox) == 4
+
+    async def test_fresh_report_gets_a_fresh_export(
+        self, sandbox: RunningSandbox, exporting: ReportService
+    ) -> None:
+        """After Refresh re-reads Keepnet, the CSV is exported again so it matches the new report."""
+        await exporting.report()
+        await _read(exporting)
+        await exporting.report()
+        await _read(exporting)
+        assert exports(sandbox) == 1
+        await exporting.report(fresh=True)
+        await _read(exporting)
+        assert exports(sandbox) == 2
+
+    async def test_files_are_deleted_after_use_and_expiry(
+        self, exporting: ReportService, clock: FakeClock, export_dir: Path
+    ) -> None:
+        """The caller's file goes on exit; the shared one once it expires; a file in use survives."""
+        async with exporting.export_file("CSV") as export:
+            assert export.path.exists()
+            clock.mono += 61
+            assert await exporting.discard_expired_exports() == 1
+            assert export.path.read_bytes()
+        assert not export.path.exists()
+        assert _listing(export_dir) == []
+        async with exporting.export_file("Excel"):
+            pass
+        assert len(_listing(export_dir)) == 1, "the shared export stays while it may be reused"
+        clock.mono += 61
+        await _read(exporting)  # any later export sweeps expired ones
+        assert len(_listing(export_dir)) == 1
+        clock.mono += 61
+        assert await exporting.discard_expired_exports() == 1
+        assert _listing(export_dir) == []
+
+    async def test_failed_export_is_not_reused(
+        self, sandbox: RunningSandbox, exporting: ReportService, export_dir: Path
+    ) -> None:
+        """Concurrent callers all see a failure; the next call asks Keepnet again and leaves no files."""
+        sandbox.state.faults.role = "Customer"
+        results = await asyncio.gather(*(_read(exporting) for _ in range(5)), return_exceptions=True)
+        assert all(isinstance(result, KeepnetError) for result in results)
+        assert exports(sandbox) == 1
+        assert _listing(export_dir) == []
+        sandbox.state.faults.role = "Reseller"
+        await _read(exporting)
+        assert exports(sandbox) == 2
