@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.cron import build_trigger
 from bot.formatting import fmt_generated
 from bot.report import OverageReport
+from bot.store_types import NOTICE_SUFFIX
 
 __all__ = [
     "NOTICE_SUFFIX",
@@ -22,9 +23,6 @@ __all__ = [
     "failure_text",
     "period_for",
 ]
-
-#: Appended to a period for the ledger row of its failure notice (``weekly:…Z:notice``).
-NOTICE_SUFFIX = ":notice"
 
 _LOOKBACK_DAYS = (1, 8, 32, 367, 4 * 366)  # widening windows to find the previous occurrence
 

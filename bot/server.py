@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+import structlog
 from aiohttp import web
+
+from bot.store_types import StoreError
 
 __all__ = ["HEALTH_STATE", "HealthState", "create_web_app"]
 
@@ -23,6 +26,12 @@ class _Connection(Protocol):
 
 class _LastPostSource(Protocol):
     async def last_post(self) -> Any: ...
+
+
+log = structlog.get_logger(__name__)
+
+#: Ledger state → what ``/healthz`` calls it.
+_OUTCOMES = {"completed": "posted", "claimed": "in progress", "released": "failed"}
 
 
 @dataclass
@@ -51,6 +60,25 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+async def _last_weekly_post(store: _LastPostSource) -> dict[str, Any] | None:
+    """The last weekly post for ``/healthz``; a database failure is reported, not raised."""
+    try:
+        record = await store.last_post()
+    except StoreError as exc:
+        log.warning("healthz_store_failed", error=exc.message)
+        return {"error": exc.message}
+    if record is None:
+        return None
+    state = getattr(record, "state", None)
+    return {
+        "destination": getattr(record, "destination", None),
+        "period": getattr(record, "period", None),
+        "outcome": _OUTCOMES.get(str(state), state),
+        "at": _iso(getattr(record, "at", None)),
+        "error": getattr(record, "last_error", None),
+    }
+
+
 async def _healthz(request: web.Request) -> web.Response:
     state = request.app[HEALTH_STATE]
     connected = state.socket.is_connected() if state.socket is not None else None
@@ -62,15 +90,9 @@ async def _healthz(request: web.Request) -> web.Response:
         "next_run": _iso(state.next_run()),
     }
     if state.store is not None:
-        record = await state.store.last_post()
-        if record is not None:
-            body["last_weekly_post"] = {
-                "destination": getattr(record, "destination", None),
-                "period": getattr(record, "period", None),
-                "outcome": getattr(record, "state", None),
-                "at": _iso(getattr(record, "at", None)),
-                "error": getattr(record, "last_error", None),
-            }
+        body["last_weekly_post"] = await _last_weekly_post(state.store)
+    # Only the chat connection decides the status: a database outage shows in the body, but a
+    # restart would not fix it, so it does not make the bot "unhealthy" for an orchestrator.
     status = 200
     if state.slack_mode == "socket" and not connected:
         body["status"] = "slack socket disconnected"

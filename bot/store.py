@@ -31,7 +31,14 @@ from bot import store_queries as queries
 from bot import store_schema as schema
 from bot.report import Snapshot, SnapshotRow
 from bot.store_engine import create_engine
-from bot.store_types import ConversationRef, PostRecord, StoreError, db_error, normalize_url
+from bot.store_types import (
+    NOTICE_SUFFIX,
+    ConversationRef,
+    PostRecord,
+    StoreError,
+    db_error,
+    normalize_url,
+)
 
 __all__ = ["ConversationRef", "PostRecord", "Store", "StoreError"]
 
@@ -224,12 +231,17 @@ class Store:
         return None if row is None else queries.post_record(row._mapping)
 
     async def last_post(self) -> PostRecord | None:
-        """The most recently changed ledger row (for ``/healthz`` and ``overage-bot check``)."""
+        """The most recently changed *weekly* ledger row, for ``/healthz``.
+
+        Only scheduled occurrences count (``weekly:…``): ``post`` runs (``key:…``, ``manual:…``)
+        and failure notices (``weekly:…:notice``) are left out. The row may be in flight
+        (``claimed``), posted (``completed``) or failed and given back (``released``).
+        """
         t = schema.post_ledger
+        weekly = and_(t.c.period.like("weekly:%"), t.c.period.not_like("%" + NOTICE_SUFFIX))
+        query = select(t).where(weekly).order_by(t.c.updated_at.desc(), t.c.id.desc()).limit(1)
         async with self._read() as conn:
-            row = (
-                await conn.execute(select(t).order_by(t.c.updated_at.desc(), t.c.id.desc()).limit(1))
-            ).first()
+            row = (await conn.execute(query)).first()
         return None if row is None else queries.post_record(row._mapping)
 
     # --- snapshots --------------------------------------------------------------------------------

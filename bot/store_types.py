@@ -9,14 +9,23 @@ from typing import Any, Literal
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-__all__ = ["ConversationRef", "PostRecord", "StoreError", "db_error", "normalize_url"]
+__all__ = ["NOTICE_SUFFIX", "ConversationRef", "PostRecord", "StoreError", "db_error", "normalize_url"]
+
+#: Appended to a period for the ledger row of its failure notice (``weekly:…Z:notice``).
+NOTICE_SUFFIX = ":notice"
 
 
 class StoreError(Exception):
-    """The database cannot be used; ``remediation`` says what to change (it names OVERAGE_DB_URL)."""
+    """The database cannot be used.
+
+    Attributes:
+        message: what failed, with the database (password hidden) and the cause.
+        remediation: what to change (it names OVERAGE_DB_URL).
+    """
 
     def __init__(self, message: str, *, remediation: str) -> None:
         super().__init__(f"{message}: {remediation}")
+        self.message = message
         self.remediation = remediation
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.server import HealthState, create_web_app
-from bot.store_types import PostRecord
+from bot.store import Store
+from bot.store_types import PostRecord, StoreError, db_error
+from tests.store_fixtures import _store, _store_target  # noqa: F401 - fixtures
 
 
 class Socket:
@@ -44,7 +46,7 @@ async def test_http_mode_is_healthy_with_last_post_and_next_run() -> None:
     status, body = await get_health(HealthState(slack_mode="http", store=Ledger(), next_run=lambda: next_run))
     assert status == 200
     assert body["slack"] == {"mode": "http", "connected": None}
-    assert body["last_weekly_post"]["outcome"] == "completed"
+    assert body["last_weekly_post"]["outcome"] == "posted"
     assert body["last_weekly_post"]["at"] == "2026-11-23T06:00:05+00:00"
     assert body["next_run"] == "2026-11-30T06:00:00+00:00"
 
@@ -65,3 +67,58 @@ async def test_teams_only_is_healthy() -> None:
     status, body = await get_health(HealthState(slack_mode="off", teams=True))
     assert status == 200
     assert body["teams"] == {"enabled": True}
+
+
+class BrokenLedger:
+    """A store whose database is down."""
+
+    async def last_post(self) -> PostRecord | None:
+        """Fail like the real store does."""
+        raise db_error(
+            "the state database failed", "postgresql+asyncpg://bot:s3cret@db/x", OSError("refused")
+        )
+
+
+async def test_database_down_is_reported_in_the_body() -> None:
+    """A store failure shows under last_weekly_post; the status still follows the chat connection."""
+    status, body = await get_health(HealthState(slack_mode="http", store=BrokenLedger()))
+    assert status == 200
+    error = body["last_weekly_post"]["error"]
+    assert "the state database failed" in error
+    assert "refused" in error
+    assert "s3cret" not in error
+    socket = Socket(connected=False)
+    status, body = await get_health(HealthState(slack_mode="socket", socket=socket, store=BrokenLedger()))
+    assert status == 503
+    assert "error" in body["last_weekly_post"]
+
+
+async def test_last_weekly_post_outcomes_from_the_store(store: Store) -> None:
+    """Claimed → "in progress", released → "failed" with the error, completed → "posted"; key posts ignored."""
+    now = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
+    period = "weekly:2026-11-23T06:00Z"
+    state = HealthState(slack_mode="http", store=store)
+    assert (await get_health(state))[1]["last_weekly_post"] is None
+    await store.claim("slack:C1", "key:2026-W48", now=now)
+    assert (await get_health(state))[1]["last_weekly_post"] is None
+    await store.claim("slack:C1", period, now=now)
+    assert (await get_health(state))[1]["last_weekly_post"]["outcome"] == "in progress"
+    await store.release("slack:C1", period, error="Keepnet unavailable", now=now + timedelta(seconds=5))
+    failed = (await get_health(state))[1]["last_weekly_post"]
+    assert (failed["outcome"], failed["error"], failed["period"]) == ("failed", "Keepnet unavailable", period)
+    await store.claim("slack:C1", period, now=now + timedelta(minutes=1))
+    await store.complete("slack:C1", period, message_ref="1.2", now=now + timedelta(minutes=2))
+    await store.claim("slack:C1", period + ":notice", now=now + timedelta(minutes=3))
+    posted = (await get_health(state))[1]["last_weekly_post"]
+    assert (posted["outcome"], posted["error"]) == ("posted", None)
+    assert posted["at"] == (now + timedelta(minutes=2)).isoformat()
+
+
+def test_store_error_keeps_message_and_remediation_apart() -> None:
+    """StoreError.message is the cause without the fix; str() still carries both."""
+    error = db_error("cannot open the state database", "sqlite+aiosqlite:///x.db", OSError("no such file"))
+    assert isinstance(error, StoreError)
+    assert error.message.startswith("cannot open the state database at sqlite+aiosqlite:///x.db")
+    assert "no such file" in error.message
+    assert "OVERAGE_DB_URL" not in error.message
+    assert str(error) == f"{error.message}: {error.remediation}"

@@ -115,6 +115,27 @@ class TestClaim:
         assert (last.destination, last.state, last.last_error) == ("teams:19:x", "released", "503")
         assert last.at == NOW + timedelta(seconds=2)
 
+    async def test_last_post_is_about_weekly_occurrences_only(self, store: Store) -> None:
+        """Posts by key, manual posts and failure notices changed later do not hide the weekly row."""
+        await store.claim(DEST, PERIOD, now=NOW)
+        await store.complete(DEST, PERIOD, message_ref="w", now=NOW)
+        for period in ("key:2025-W11", "manual:abc", PERIOD + ":notice"):
+            await store.claim(DEST, period, now=NOW + timedelta(minutes=5))
+            await store.complete(DEST, period, message_ref="x", now=NOW + timedelta(minutes=5))
+        await store.claim("teams:19:x", "key:2025-W12", now=NOW + timedelta(minutes=9))
+        last = await store.last_post()
+        assert last is not None
+        assert (last.period, last.state, last.message_ref) == (PERIOD, "completed", "w")
+
+    async def test_last_post_shows_a_claim_in_flight(self, store: Store) -> None:
+        """A weekly claim not yet completed is the last post, in state ``claimed``."""
+        await store.claim(DEST, "weekly:2025-03-03T09:00Z", now=NOW - timedelta(days=7))
+        await store.complete(DEST, "weekly:2025-03-03T09:00Z", message_ref="a", now=NOW - timedelta(days=7))
+        await store.claim(DEST, PERIOD, now=NOW)
+        last = await store.last_post()
+        assert last is not None
+        assert (last.period, last.state) == (PERIOD, "claimed")
+
     async def test_naive_time_is_refused(self, store: Store) -> None:
         """A naive datetime would compare wrongly, so the store refuses it."""
         with pytest.raises(StoreError, match="naive"):
