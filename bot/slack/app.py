@@ -72,7 +72,10 @@ def create_app(
             it on shutdown or in tests); a private one when None.
 
     Returns:
-        The app (acknowledge-then-continue: ``process_before_response=False``).
+        The app. ``process_before_response=True``: Bolt awaits the listener and answers as soon as
+        it returns; every listener acknowledges, hands its work to ``background`` and returns at
+        once. (With ``False`` Bolt polls for the acknowledgement every 10 ms, which added 10 ms to
+        every acknowledgement.)
 
     Raises:
         ConfigError: the bot token, or in HTTP mode the signing secret, is missing.
@@ -92,7 +95,7 @@ def create_app(
         logger=logging.getLogger("bot.slack.bolt"),
         client=client if client is not None else build_web_client(settings),
         signing_secret=signing_secret,
-        process_before_response=False,
+        process_before_response=True,
         request_verification_enabled=not socket_mode,
     )
     register_listeners(app, deps, background=background)

@@ -1,8 +1,8 @@
 """The slow part of a request, run after Slack's acknowledgement has gone out.
 
-Bolt acknowledges as soon as a listener calls ``ack()``, but if the listener then fails within
-Bolt's 10 ms polling window, Bolt forgets the acknowledgement and Slack sees a timeout. So each
-listener acknowledges, hands its work to :class:`BackgroundWork` and returns; a failure of that
+Bolt (``process_before_response=True``) answers Slack when the listener returns, and if the
+listener fails after ``ack()`` Bolt replaces the acknowledgement with an error. So each listener
+acknowledges, hands its work to :class:`BackgroundWork` and returns at once; a failure of that
 work goes to the same error handler as everything else (:func:`bot.slack.errors.handle_error`),
 which tells the person who asked.
 """
