@@ -24,6 +24,7 @@ from bot.exports import export_filename, neutralize_csv_file
 from bot.keepnet.client import KeepnetClient
 from bot.keepnet.models import Company, ExportFile, ExportKind
 from bot.report import OverageReport, Snapshot, build_report
+from bot.store_types import StoreError
 
 __all__ = ["ReportService", "SnapshotSource"]
 
@@ -114,7 +115,8 @@ class ReportService:
             fresh: skip the cache (an in-flight fetch is still shared).
 
         Returns:
-            The report; unfiltered reports carry the change since the last weekly snapshot.
+            The report; unfiltered reports carry the change since the last weekly snapshot (left
+            out, and ``snapshot_unavailable`` logged, when the database cannot be read).
 
         Raises:
             KeepnetError: Keepnet could not produce the complete list.
@@ -123,7 +125,10 @@ class ReportService:
         fetched = await self._fetch(key, fresh=fresh)
         previous = None
         if not key and self._snapshots is not None:
-            previous = await self._snapshots.latest_snapshot()
+            try:
+                previous = await self._snapshots.latest_snapshot()
+            except StoreError as exc:  # the report still helps without last week's comparison
+                log.warning("snapshot_unavailable", error=exc.message)
         return build_report(
             fetched.companies,
             customer_count=fetched.customer_count,

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+from structlog.testing import capture_logs
 
 from bot.keepnet.client import KeepnetClient
 from bot.keepnet.errors import KeepnetError
@@ -19,6 +20,7 @@ from bot.keepnet.models import ExportKind
 from bot.report import Snapshot, SnapshotRow
 from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, RunningSandbox, run_sandbox, seed_companies
 from bot.service import ReportService
+from bot.store_types import db_error
 
 SEARCH = "/api/companies/search"
 
@@ -142,6 +144,30 @@ async def test_week_over_week_only_for_full_report(sandbox: RunningSandbox, cloc
         assert full.change is not None
         assert full.change.no_longer_over == ("Gone Ltd",)
         assert (await service.report(query="a")).change is None
+
+
+class DownSnapshots:
+    """A snapshot source whose database is down."""
+
+    async def latest_snapshot(self) -> Snapshot | None:
+        """Fail like the store does."""
+        raise db_error("the state database failed", "sqlite+aiosqlite:///state.db", OSError("disk I/O error"))
+
+
+async def test_database_down_still_gives_the_report(sandbox: RunningSandbox, clock: FakeClock) -> None:
+    """Snapshots unreadable: the unfiltered report comes without the comparison and it is logged."""
+    async with KeepnetClient(
+        base_url=sandbox.base_url, client_id=SANDBOX_CLIENT_ID, client_secret=SANDBOX_CLIENT_SECRET
+    ) as client:
+        service = ReportService(
+            client=client, source="sandbox", top_n=10, tz=UTC, snapshots=DownSnapshots(), clock=clock.wall
+        )
+        with capture_logs() as logs:
+            report = await service.report(fresh=True)
+    assert report.change is None
+    assert report.over_count > 0
+    [event] = [e for e in logs if e["event"] == "snapshot_unavailable"]
+    assert "disk I/O error" in event["error"]
 
 
 async def test_csv_export_is_neutralized_and_named_in_local_date(service: ReportService) -> None:
