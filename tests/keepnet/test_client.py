@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import random
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -33,6 +34,18 @@ from .support import SleepRecorder, serve_fake
 
 SEARCH = "/api/companies/search"
 TOKEN = "/connect/token"
+
+
+class _HalfwayRandom(random.Random):
+    """A random source that records each jitter window and picks its middle."""
+
+    def __init__(self) -> None:
+        super().__init__(0)
+        self.windows: list[tuple[float, float]] = []
+
+    def uniform(self, a: float, b: float) -> float:
+        self.windows.append((a, b))
+        return a + (b - a) / 2
 
 
 def _ids(rows: list[dict[str, object]]) -> set[str]:
@@ -243,15 +256,32 @@ class TestRetries:
     async def test_429_without_retry_after_backs_off(
         self, make_client: MakeClient, sleeps: SleepRecorder
     ) -> None:
-        """Without Retry-After the client backs off on its own (bounded, with jitter)."""
-        faults = Faults(fail_429=2, retry_after=None)
+        """Without Retry-After: a random wait in a window doubling per try (0.5, 1, 2 s), full jitter."""
+        rng = _HalfwayRandom()
+        faults = Faults(fail_429=3, retry_after=None)
         async with (
             run_sandbox(companies=over_limit_companies(3), faults=faults) as sandbox,
-            make_client(sandbox) as client,
+            make_client(sandbox, rng=rng) as client,
         ):
             await client.fetch_over_limit()
-        assert len(sleeps.calls) == 2
-        assert all(0 <= s <= 20 for s in sleeps.calls)
+        assert rng.windows == [(0.0, 0.5), (0.0, 1.0), (0.0, 2.0)]
+        assert sleeps.calls == [0.25, 0.5, 1.0]
+
+    async def test_backoff_window_is_capped_at_20_s(
+        self, make_client: MakeClient, sleeps: SleepRecorder
+    ) -> None:
+        """With many tries the backoff window stops growing at 20 s; real jitter stays inside it."""
+        faults = Faults(fail_5xx=8)
+        async with (
+            run_sandbox(companies=over_limit_companies(3), faults=faults) as sandbox,
+            make_client(sandbox, max_tries=9, rng=random.Random(7)) as client,
+        ):
+            await client.fetch_over_limit()
+        bounds = [min(20.0, 0.5 * 2**n) for n in range(8)]
+        assert len(sleeps.calls) == 8
+        assert all(0 <= wait <= bound for wait, bound in zip(sleeps.calls, bounds, strict=True))
+        assert len(set(sleeps.calls)) == 8  # jittered, not a constant
+        assert max(sleeps.calls) > 2.0  # later windows really are wider
 
     async def test_5xx_then_success(self, make_client: MakeClient, sleeps: SleepRecorder) -> None:
         """Two 500s are retried and the complete list arrives."""

@@ -136,12 +136,20 @@ class TestProxy:
         """from_settings uses settings.https_proxy; with trust_env=False it uses no proxy at all."""
         async with run_proxy() as proxy, run_sandbox(companies=over_limit_companies(3)) as sandbox:
             settings = Settings(https_proxy=proxy.url)
-            creds = {"client_id": SANDBOX_CLIENT_ID, "client_secret": SANDBOX_CLIENT_SECRET}
-            async with KeepnetClient.from_settings(settings, base_url=sandbox.base_url, **creds) as client:
+            async with KeepnetClient.from_settings(
+                settings,
+                base_url=sandbox.base_url,
+                client_id=SANDBOX_CLIENT_ID,
+                client_secret=SANDBOX_CLIENT_SECRET,
+            ) as client:
                 await client.check_access()
             assert len(proxy.seen) == 2
             async with KeepnetClient.from_settings(
-                settings, base_url=sandbox.base_url, trust_env=False, **creds
+                settings,
+                base_url=sandbox.base_url,
+                client_id=SANDBOX_CLIENT_ID,
+                client_secret=SANDBOX_CLIENT_SECRET,
+                trust_env=False,
             ) as client:
                 await client.check_access()
             assert sandbox.stats.requests[SEARCH] == 2

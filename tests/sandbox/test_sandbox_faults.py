@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import aiohttp
@@ -108,3 +109,24 @@ async def test_latency_is_added_to_token_and_api_calls(
     status, _headers, _body = await _post(sandbox, session, auth)
     assert status == 200
     assert waits == [0.05, 0.05]
+
+
+async def test_api_requests_in_flight_are_counted(
+    sandbox: RunningSandbox, session: aiohttp.ClientSession, auth: dict[str, str]
+) -> None:
+    """Three /api requests held in the latency wait at once show as max_in_flight 3, then 0 in flight."""
+    release, all_waiting = asyncio.Event(), asyncio.Event()
+
+    async def held(_: float) -> None:
+        if sandbox.stats.in_flight == 3:
+            all_waiting.set()
+        await release.wait()
+
+    sandbox.state.sleep = held
+    sandbox.faults.latency_ms = 1
+    calls = [asyncio.ensure_future(_post(sandbox, session, auth, pageNumber=n)) for n in (1, 2, 3)]
+    await asyncio.wait_for(all_waiting.wait(), timeout=10)
+    release.set()
+    answers = await asyncio.gather(*calls)
+    assert [status for status, _, _ in answers] == [200, 200, 200]
+    assert (sandbox.stats.in_flight, sandbox.stats.max_in_flight) == (0, 3)

@@ -98,3 +98,13 @@ async def test_missing_or_unknown_bearer_is_unauthorized(
     ) as response:
         assert response.status == 401
         assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+async def test_every_issued_token_is_recorded(
+    sandbox: RunningSandbox, session: aiohttp.ClientSession
+) -> None:
+    """stats.issued_tokens keeps each access token handed out, even after the server forgets them."""
+    first = await (await _token(sandbox, session)).json()
+    second = await (await _token(sandbox, session)).json()
+    sandbox.state.tokens.clear()
+    assert sandbox.stats.issued_tokens == [first["access_token"], second["access_token"]]
