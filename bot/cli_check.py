@@ -52,7 +52,19 @@ async def _keepnet(settings: Settings) -> CheckLine:
 
 async def _slack(settings: Settings) -> list[CheckLine]:
     if settings.slack_bot_token is None:
-        return [CheckLine("Slack", True, "not configured (SLACK_BOT_TOKEN unset): Slack is off")]
+        lines = [CheckLine("Slack", True, "not configured (SLACK_BOT_TOKEN unset): Slack is off")]
+        if settings.overage_channel:
+            lines.append(
+                CheckLine(
+                    "Weekly channel",
+                    False,
+                    f"OVERAGE_CHANNEL={settings.overage_channel} is set but SLACK_BOT_TOKEN is not: "
+                    "the weekly Slack post will not happen",
+                    "set SLACK_BOT_TOKEN (the Slack app's Bot User OAuth Token, xoxb-…), "
+                    "or unset OVERAGE_CHANNEL",
+                )
+            )
+        return lines
     client = AsyncWebClient(
         token=settings.slack_bot_token.get_secret_value(),
         base_url=settings.slack_api_url,
@@ -142,7 +154,7 @@ def _schedule(settings: Settings) -> CheckLine:
             break
         runs.append(fire)
         previous = fire
-    shown = ", ".join(run.strftime("%a %Y-%m-%d %H:%M") for run in runs)
+    shown = ", ".join(run.astimezone(settings.tz).strftime("%a %Y-%m-%d %H:%M") for run in runs)
     return CheckLine(
         "Schedule", True, f"{settings.overage_schedule!r} in {settings.overage_timezone}: next {shown}"
     )
@@ -153,13 +165,24 @@ async def _database(settings: Settings) -> tuple[CheckLine, Store | None]:
         store = await Store.open(settings.overage_db_url)
         await store.ping()
     except StoreError as exc:
-        return CheckLine("Database", False, str(exc).split(":")[0], exc.remediation), None
+        return CheckLine("Database", False, exc.message, exc.remediation), None
     return CheckLine("Database", True, f"{store.dialect} reachable, schema up to date"), store
 
 
 async def _teams(settings: Settings, store: Store | None) -> list[CheckLine]:
     if not settings.teams_enabled:
-        return [CheckLine("Teams", True, "not configured (TEAMS_CLIENT_ID unset): Teams is off")]
+        lines = [CheckLine("Teams", True, "not configured (TEAMS_CLIENT_ID unset): Teams is off")]
+        if settings.teams_channel:
+            lines.append(
+                CheckLine(
+                    "Teams channel",
+                    False,
+                    f"TEAMS_CHANNEL={settings.teams_channel} is set but Teams is not configured: "
+                    "the weekly Teams post will not happen",
+                    "set TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID, or unset TEAMS_CHANNEL",
+                )
+            )
+        return lines
     lines = []
     if settings.teams_allow_anonymous:
         lines.append(

@@ -149,6 +149,7 @@ async def build_components(settings: Settings, *, store: Store, stack: AsyncExit
         if settings.teams_channel:
             destinations.append(TeamsChannelPoster(settings.teams_channel, deps, edge))
 
+    _warn_ignored_destinations(settings)
     job = None
     if destinations:
         schedule = WeeklySchedule.from_settings(settings)
@@ -185,6 +186,22 @@ async def build_components(settings: Settings, *, store: Store, stack: AsyncExit
     for install in installers:
         install(web_app)
     return Components(web_app=web_app, deps=deps, job=job, destinations=destinations)
+
+
+def _warn_ignored_destinations(settings: Settings) -> None:
+    """Log a weekly destination that is set but whose chat edge is off (so it gets no post)."""
+    if settings.overage_channel and not settings.slack_enabled:
+        log.warning(
+            "weekly_destination_ignored",
+            destination=f"slack:{settings.overage_channel}",
+            reason="OVERAGE_CHANNEL is set but SLACK_BOT_TOKEN is not",
+        )
+    if settings.teams_channel and not settings.teams_enabled:
+        log.warning(
+            "weekly_destination_ignored",
+            destination=f"teams:{settings.teams_channel}",
+            reason="TEAMS_CHANNEL is set but TEAMS_CLIENT_ID / TEAMS_CLIENT_SECRET / TEAMS_TENANT_ID are not",
+        )
 
 
 async def open_store(settings: Settings) -> Store:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -50,6 +53,19 @@ def settings_from(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Setti
     return load_settings()
 
 
+def next_new_york_mondays(n: int) -> list[date]:
+    """The dates of the next ``n`` Mondays 09:00 in New York (09:00 there is 13:00/14:00 UTC)."""
+    zone = ZoneInfo("America/New_York")
+    now = datetime.now(zone)
+    day = now.date()
+    found: list[date] = []
+    while len(found) < n:
+        if day.weekday() == 0 and datetime(day.year, day.month, day.day, 9, tzinfo=zone) > now:
+            found.append(day)
+        day += timedelta(days=1)
+    return found
+
+
 async def test_all_good_exits_zero(sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path) -> None:
     """A correct setup prints a ✓ line per item, the next three Monday runs, and exits 0."""
     code, out, err = await run_cli("check", env=check_env(sandbox, slack, tmp_path), cwd=tmp_path)
@@ -58,8 +74,10 @@ async def test_all_good_exits_zero(sandbox: RunningSandbox, slack: FakeSlack, tm
     assert all(line.startswith("✓") for line in lines[:-1]), out
     assert lines[-1] == "All checks passed."
     schedule = next(line for line in lines if "Schedule" in line)
-    assert schedule.count("Mon ") == 3
     assert "America/New_York" in schedule
+    shown = re.findall(r"(\w{3}) (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})", schedule)
+    assert [(day, time) for day, _, time in shown] == [("Mon", "09:00")] * 3, schedule
+    assert [date.fromisoformat(day) for _, day, _ in shown] == next_new_york_mondays(3), schedule
     assert slack.scheduled == {}  # the membership probe leaves nothing behind
 
 
@@ -93,7 +111,25 @@ async def test_bad_database_url_fails_the_check(
     }
     lines = {line.item: line for line in await run_checks(settings_from(env, monkeypatch))}
     assert not lines["Database"].ok
+    assert "folder '/no/such/folder' does not exist" in lines["Database"].detail
+    assert "OVERAGE_DB_URL" in lines["Database"].fix
     assert "OVERAGE_DB_URL" in lines["Database"].render()
+
+
+async def test_weekly_destination_without_its_chat_edge_fails(
+    sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OVERAGE_CHANNEL without SLACK_BOT_TOKEN, or TEAMS_CHANNEL without Teams: ✗ with the fix."""
+    env = {**check_env(sandbox, slack, tmp_path), "TEAMS_CHANNEL": "19:abc@thread.tacv2"}
+    del env["SLACK_BOT_TOKEN"]
+    lines = {line.item: line for line in await run_checks(settings_from(env, monkeypatch))}
+    weekly, teams = lines["Weekly channel"], lines["Teams channel"]
+    assert not weekly.ok
+    assert "the weekly Slack post will not happen" in weekly.detail
+    assert "set SLACK_BOT_TOKEN" in weekly.fix
+    assert not teams.ok
+    assert "the weekly Teams post will not happen" in teams.detail
+    assert "TEAMS_CLIENT_ID" in teams.fix
 
 
 async def test_failed_check_exits_one(sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path) -> None:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
 import pytest
+from structlog.testing import capture_logs
 
+from bot.cli_run import build_components
+from bot.config import load_settings
 from bot.sandbox import (
     SANDBOX_CLIENT_ID,
     SANDBOX_CLIENT_SECRET,
@@ -19,6 +25,7 @@ from bot.sandbox import (
     run_sandbox,
     seed_companies,
 )
+from bot.store import Store
 from tests.cli.process import free_port, run_cli, start_bot
 from tests.fakes.slack_api import FakeSlack, run_fake_slack
 from tests.scenario.harness import BOT_TOKEN, SIGNING_SECRET, sign
@@ -133,3 +140,67 @@ async def test_keepnet_down_does_not_stop_the_process(slack: FakeSlack, tmp_path
         code, _ = await bot.stop()
     assert code == 0
     assert slack.messages() == []
+
+
+async def test_weekly_post_catches_up_at_start_and_shows_in_healthz(
+    sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path
+) -> None:
+    """An occurrence two minutes before start is posted once by the scheduler; /healthz shows it."""
+    fired = datetime.now(UTC) - timedelta(minutes=2)
+    env = {
+        **http_mode_env(slack, sandbox.base_url, tmp_path),
+        "OVERAGE_CHANNEL": "C0WEEKLY",
+        "OVERAGE_SCHEDULE": f"{fired.minute} {fired.hour} * * *",  # daily, last fired 2 minutes ago
+        "OVERAGE_TIMEZONE": "UTC",
+    }
+    async with start_bot(env, cwd=tmp_path) as bot:
+        await slack.wait_for(lambda: slack.files, timeout_s=30)
+        async with aiohttp.ClientSession() as session:
+            health: dict[str, object] = {}
+
+            async def posted() -> bool:
+                async with session.get(bot.url + "/healthz") as response:
+                    health.update(await response.json())
+                last = health.get("last_weekly_post")
+                return isinstance(last, dict) and last.get("outcome") == "posted"
+
+            for _ in range(300):
+                if await posted():
+                    break
+                await asyncio.sleep(0.05)
+        code, logs = await bot.stop()
+    assert code == 0
+    [message] = slack.messages()
+    assert message["channel"] == "C0WEEKLY"
+    assert slack.files[0].thread_ts == message["ts"]
+    last = health["last_weekly_post"]
+    assert isinstance(last, dict)
+    assert last["outcome"] == "posted"
+    assert last["destination"] == "slack:C0WEEKLY"
+    assert last["period"] == "weekly:" + fired.strftime("%Y-%m-%dT%H:%MZ")
+    next_run = datetime.fromisoformat(str(health["next_run"]))
+    assert next_run - fired.replace(second=0, microsecond=0) == timedelta(days=1)
+    events = [json.loads(line)["event"] for line in logs.splitlines() if line.startswith("{")]
+    assert events.count("weekly_post_sent") == 1
+
+
+async def test_weekly_destination_without_its_edge_is_logged(tmp_path: Path) -> None:
+    """OVERAGE_CHANNEL without Slack and TEAMS_CHANNEL without Teams: no weekly job, two warnings."""
+    settings = load_settings(
+        keepnet_client_id=SANDBOX_CLIENT_ID,
+        keepnet_client_secret=SANDBOX_CLIENT_SECRET,
+        overage_channel="C0WEEKLY",
+        teams_channel="19:abc@thread.tacv2",
+    )
+    store = await Store.open(f"sqlite+aiosqlite:///{tmp_path / 'state.db'}")
+    try:
+        async with AsyncExitStack() as stack:
+            with capture_logs() as logs:
+                components = await build_components(settings, store=store, stack=stack)
+    finally:
+        await store.close()
+    assert components.job is None
+    ignored = [e for e in logs if e["event"] == "weekly_destination_ignored"]
+    assert [e["destination"] for e in ignored] == ["slack:C0WEEKLY", "teams:19:abc@thread.tacv2"]
+    assert "SLACK_BOT_TOKEN" in ignored[0]["reason"]
+    assert "TEAMS_CLIENT_ID" in ignored[1]["reason"]
