@@ -62,6 +62,7 @@ async def _preview(settings: Settings, out: Path) -> int:
                 base_url=sandbox.base_url,
                 client_id=SANDBOX_CLIENT_ID,
                 client_secret=SANDBOX_CLIENT_SECRET,
+                trust_env=False,  # loopback sandbox traffic never goes through a proxy
             )
         else:
             client = build_keepnet_client(settings)

@@ -99,3 +99,22 @@ async def test_preview_into_an_unwritable_folder_says_so(
     assert code == 1
     assert f"cannot write to {blocker / 'out'}" in err
     assert "Traceback" not in err
+
+
+def test_preview_ignores_a_proxy_for_the_sandbox(tmp_path: Path) -> None:
+    """A corporate proxy in the environment never sees the built-in sandbox's loopback traffic."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "preview", "--out", "exports"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HTTP_PROXY": "http://127.0.0.1:9",
+            "HTTPS_PROXY": "http://127.0.0.1:9",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert "customers are over their license limit" in result.stdout
