@@ -1,7 +1,7 @@
 """Adaptive Cards (1.5) for Teams: pure, data in and card dicts out.
 
 The report card carries the same content as the Slack message: counts, excess, true-up,
-week-over-week, the top offenders as a ``Table`` (≤ 25 rows), the generated time and the source.
+week-over-week, the top offenders as a ``Table`` (≤ 25 offenders under a header row), the generated time and the source.
 Whatever the report holds, the serialized card stays under :data:`CARD_MAX_BYTES` (28 KB, the
 long-cited Bot Framework limit): the table and the name lists shrink until it fits.
 """
@@ -41,7 +41,7 @@ CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 CARD_MAX_BYTES = 28 * 1024
 _TARGET_BYTES = 27_000
 MAX_TABLE_ROWS = 25
-"""Rows of the offenders table, header included."""
+"""Offenders shown in the table (data rows; the header row comes on top), so ``top 25`` shows 25."""
 VERB_EXPORT_CSV = "export_csv"
 VERB_EXPORT_XLSX = "export_xlsx"
 TITLE = "License overage report"
@@ -173,7 +173,7 @@ def build_report_card(
         An Adaptive Card 1.5 dict with "CSV" and "Excel export" buttons (``Action.Execute`` with an
         ``Action.Submit`` fallback), at most :data:`CARD_MAX_BYTES` when serialized.
     """
-    rows = min(len(report.top), MAX_TABLE_ROWS - 1)
+    rows = min(len(report.top), MAX_TABLE_ROWS)
     while True:
         for step in _LIST_STEPS:
             card = _report_card(report, tz=tz, now=now, cached=cached, rows=rows, step=step)

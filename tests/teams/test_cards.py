@@ -125,12 +125,27 @@ class TestReportCard:
         assert rows[1] == ["Company 3", "100", "103", "+3 (+3.0 %)"]
         assert rows[-1] == ["Odd", "?", "5", "unknown"]
 
-    def test_table_capped_at_25_rows(self) -> None:
-        """top 50 still gives at most 25 table rows, and the rest is announced."""
+    def test_top_25_shows_25_offenders(self) -> None:
+        """`overage top 25` shows 25 offenders under the header row, the largest first."""
+        card = _card(_report(_many(200), top_n=25))
+        rows = _rows(card)
+        assert len(rows) == 1 + 25
+        assert rows[1][0] == "Company 200"
+        assert rows[25][0] == "Company 176"
+        assert "…and 175 more in the export" in _all_text(card)
+
+    def test_top_25_with_long_names_still_shows_25(self) -> None:
+        """Sixty-character names (the longest shown whole) still fit 25 offenders in the card."""
+        companies = [_company(i, f"{i:03d}" + "N" * 57, "100", 100 + i) for i in range(1, 201)]
+        card = _card(_report(companies, top_n=25, seat_price=1.0))
+        assert len(_rows(card)) == 1 + 25
+        assert _size(card) <= CARD_MAX_BYTES
+
+    def test_table_capped_at_25_offenders(self) -> None:
+        """top 50 shows 25 offenders (plus the header), and the rest is announced."""
         card = _card(_report(_many(200), top_n=50))
-        assert len(_table(card)["rows"]) <= 25
-        shown = len(_table(card)["rows"]) - 1
-        assert f"…and {200 - shown} more in the export" in _all_text(card)
+        assert len(_table(card)["rows"]) == 1 + 25
+        assert "…and 175 more in the export" in _all_text(card)
 
     def test_hidden_line(self) -> None:
         """Offenders beyond the top N are counted."""
