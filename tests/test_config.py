@@ -57,6 +57,10 @@ class TestValues:
         assert settings.overage_schedule == "0 9 * * MON"
         assert settings.overage_timezone == "UTC"
         assert settings.uses_sandbox
+        assert (settings.host, settings.port) == ("0.0.0.0", 3000)
+        assert settings.slack_api_url == "https://slack.com/api/"
+        assert settings.overage_cache_s == 60.0
+        assert settings.overage_currency == "USD"
 
     def test_invalid_number_names_the_variable(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """A page size that is not a number is refused, naming KEEPNET_PAGE_SIZE."""

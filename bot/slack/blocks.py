@@ -4,6 +4,10 @@ The message stays inside Slack's limits whatever the report holds: ≤ 50 blocks
 ≤ 3,000 characters, header ≤ 150, one table of ≤ 100 rows, button values ≤ 2,000, and the total
 text of all blocks under :data:`TEXT_BUDGET` (Slack rejects long messages with
 ``msg_blocks_too_long``). Company names and the ``find`` text are escaped everywhere.
+
+Slack renders a table block at the bottom of the message wherever it stands among the blocks, so
+nothing that refers to the table may follow it: "Top 10 shown; …and 73 more in the attached
+file" is part of the summary section.
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ TABLE_BUDGET = 8_000
 LIST_BUDGET = 1_200
 """Most characters for each of the "Newly over" / "No longer over" name lists."""
 TITLE = "License overage report"
+_HIDDEN_LINE_MAX = 60
+"""Room kept for "Top 99 shown; …and 1,234,567 more in the attached file"."""
 _BUILDER_URL = "https://app.slack.com/block-kit-builder/#"
 
 
@@ -91,6 +97,11 @@ def _summary(report: OverageReport) -> str:
             f"_{fmt_int(report.unknown_excess_count)} with an unreadable license limit (excess unknown)_"
         )
     return "\n".join(lines)
+
+
+def _hidden_line(shown: int, hidden: int) -> str:
+    more = f"…and {fmt_int(hidden)} more in the attached file"
+    return f"Top {fmt_int(shown)} shown; {more}" if shown else more
 
 
 def _change(change: WeekChange) -> str:
@@ -189,14 +200,13 @@ def build_report_message(
     ]
     top = report.top
     if top:
-        hidden_line_max = 60
-        budget = TEXT_BUDGET - text_length(blocks) - text_length(tail) - hidden_line_max
+        budget = TEXT_BUDGET - text_length(blocks) - text_length(tail) - _HIDDEN_LINE_MAX
         table, shown = offenders_table(top, budget=min(TABLE_BUDGET, budget))
+        hidden = report.over_count - shown
+        if hidden > 0:  # Slack shows the table at the bottom, so this line goes in the summary
+            blocks[1] = _section(f"{_summary(report)}\n{_hidden_line(shown, hidden)}")
         if table is not None:
             blocks.append(table)
-        hidden = report.over_count - shown
-        if hidden > 0:
-            blocks.append(_context(f"…and {fmt_int(hidden)} more in the attached file"))
     blocks.extend(tail)
     return {"text": _fallback(report), "blocks": blocks}
 

@@ -24,7 +24,6 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.keepnet.errors import KeepnetError
 from bot.slack import messages
-from bot.slack._blocks_text import fit_escaped
 
 __all__ = ["NOT_IN_CHANNEL_ERRORS", "handle_error", "reply_for", "slack_error_code", "tell"]
 
@@ -32,8 +31,6 @@ log = structlog.get_logger(__name__)
 
 NOT_IN_CHANNEL_ERRORS = frozenset({"not_in_channel", "channel_not_found"})
 """Slack error codes meaning the bot must be invited to the channel first."""
-
-_UNEXPECTED = ":x: Something went wrong while preparing the overage report; the bot's log has the details."
 
 
 def slack_error_code(error: SlackApiError) -> str:
@@ -59,10 +56,10 @@ def reply_for(error: BaseException) -> str:
         code = slack_error_code(error)
         if code in NOT_IN_CHANNEL_ERRORS:
             return messages.bot_not_in_channel()
-        return f":x: Slack refused the message (`{fit_escaped(code, 100)}`)."
+        return messages.slack_refused(code)
     if isinstance(error, SlackRequestError):
-        return f":x: Slack could not be reached: {fit_escaped(str(error), 300)}"
-    return _UNEXPECTED
+        return messages.slack_unreachable(str(error))
+    return messages.unexpected_error()
 
 
 async def tell(respond: AsyncRespond | None, text: str) -> bool:

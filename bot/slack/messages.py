@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.formatting import fmt_int, plural
+from bot.keepnet.models import ExportKind
 from bot.slack._blocks_text import fit_escaped
 
 __all__ = [
@@ -20,6 +21,9 @@ __all__ = [
     "format_error",
     "help_text",
     "preparing_export",
+    "slack_refused",
+    "slack_unreachable",
+    "unexpected_error",
     "upload_failed",
     "usage",
     "weekly_post_gave_up",
@@ -83,9 +87,32 @@ def bot_not_in_channel() -> str:
     return "I'm not a member of this channel — invite me with `/invite @overage-bot` and try again."
 
 
-def upload_failed(reason: str) -> str:
-    """The summary was posted but the file could not be attached."""
-    return f":warning: The CSV file could not be attached: {fit_escaped(reason, _REASON_MAX)}"
+def upload_failed(reason: str, *, kind: ExportKind = "CSV") -> str:
+    """The file could not be attached (the summary, if any, stays).
+
+    Args:
+        reason: plain text, e.g. "Slack answered file_upload_failed" (escaped here).
+        kind: ``"CSV"`` (the report's file) or ``"Excel"`` (the button's).
+
+    Returns:
+        E.g. ``":warning: The Excel file could not be attached: …"``.
+    """
+    return f":warning: The {kind} file could not be attached: {fit_escaped(reason, _REASON_MAX)}"
+
+
+def slack_refused(code: str) -> str:
+    """Slack answered a Web API call with an error code the bot has no specific advice for."""
+    return f":x: Slack refused the message (`{fit_escaped(code, 100)}`)."
+
+
+def slack_unreachable(detail: str) -> str:
+    """The Slack Web API could not be reached (connection, timeout, unexpected answer)."""
+    return f":x: Slack could not be reached: {fit_escaped(detail, 300)}"
+
+
+def unexpected_error() -> str:
+    """A failure the bot did not expect; the details are in its log only."""
+    return ":x: Something went wrong while preparing the overage report; the bot's log has the details."
 
 
 def export_already_running() -> str:

@@ -23,8 +23,9 @@ async def upload_export(
     query: str,
     channel: str,
     thread_ts: str,
+    fresh: bool = False,
 ) -> str:
-    """Fetch a fresh export from Keepnet and share it in a message's thread.
+    """Fetch an export from Keepnet (shared and cached by the service) and share it in a thread.
 
     The file is named ``overage-YYYY-MM-DD.csv`` / ``.xlsx`` (the reseller's date); CSV cells that a
     spreadsheet would run as formulas are already neutralized by the service.
@@ -36,6 +37,7 @@ async def upload_export(
         query: the report's ``find`` text ("" for all customers).
         channel: the channel id of the parent message.
         thread_ts: the parent message's ``ts`` (never a reply's).
+        fresh: ask Keepnet for a new export instead of reusing a recent one (the Excel button).
 
     Returns:
         The Slack file id.
@@ -45,7 +47,7 @@ async def upload_export(
         SlackApiError: Slack refused the upload (e.g. ``not_in_channel``).
         SlackRequestError: the upload itself failed.
     """
-    async with service.export_file(kind, query=query) as export:
+    async with service.export_file(kind, query=query, fresh=fresh) as export:
         data = await asyncio.to_thread(export.path.read_bytes)
         response = await client.files_upload_v2(
             channel=channel, file=data, filename=export.filename, title=export.filename, thread_ts=thread_ts

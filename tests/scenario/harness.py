@@ -12,6 +12,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -37,6 +38,7 @@ __all__ = [
     "SIGNING_SECRET",
     "BotUnderTest",
     "Reply",
+    "WallClock",
     "World",
     "no_sleep",
     "run_bot",
@@ -64,6 +66,25 @@ def sign(body: str, *, timestamp: int | None = None, secret: str = SIGNING_SECRE
     }
 
 
+class WallClock:
+    """The bot's wall clock: real time, or a fixed time that tests move by hand.
+
+    Args:
+        start: the fixed time to start at (aware); None follows the real clock.
+    """
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = start
+
+    def __call__(self) -> datetime:
+        return self._now if self._now is not None else utc_now()
+
+    def advance(self, seconds: float) -> None:
+        """Move a fixed clock forward."""
+        assert self._now is not None, "only a fixed clock can be moved"
+        self._now += timedelta(seconds=seconds)
+
+
 @dataclass(frozen=True)
 class Reply:
     """Slack's view of the bot's HTTP answer (the acknowledgement)."""
@@ -89,6 +110,7 @@ class BotUnderTest:
     events_url: str
     session: aiohttp.ClientSession
     background: BackgroundWork
+    clock: WallClock
 
     async def post(self, body: str, headers: dict[str, str]) -> Reply:
         """POST a raw body to ``/slack/events``."""
@@ -170,6 +192,10 @@ class BotUnderTest:
         """Keepnet search requests the sandbox has answered so far."""
         return self.sandbox.stats.requests["/api/companies/search"]
 
+    def exports(self) -> int:
+        """Keepnet export requests the sandbox has answered so far."""
+        return self.sandbox.stats.requests["/api/companies/search/export"]
+
 
 @dataclass(frozen=True)
 class World:
@@ -180,6 +206,7 @@ class World:
     settings: Settings
     service: ReportService
     deps: Deps
+    clock: WallClock
 
 
 @asynccontextmanager
@@ -188,6 +215,8 @@ async def run_world(
     companies: list[dict[str, Any]] | None = None,
     faults: Faults | None = None,
     sleep: Callable[[float], Awaitable[None]] = no_sleep,
+    clock: WallClock | None = None,
+    client_secret: str = SANDBOX_CLIENT_SECRET,
     **settings: Any,
 ) -> AsyncIterator[World]:
     """Start the Keepnet sandbox and the fake Slack, and build the bot's settings and deps.
@@ -196,11 +225,14 @@ async def run_world(
         companies: the sandbox's companies (its seeded 1,000 by default).
         faults: the sandbox's fault switches.
         sleep: the Keepnet client's back-off sleep.
+        clock: the bot's wall clock (service and handlers); the real one by default.
+        client_secret: the Keepnet secret the bot uses (a wrong one tests bad credentials).
         **settings: overrides of the bot's settings (e.g. ``overage_allowed_users="U1"``).
 
     Yields:
         The world.
     """
+    wall = clock if clock is not None else WallClock()
     async with run_sandbox(companies=companies, faults=faults) as sandbox, run_fake_slack() as fake:
         overrides: dict[str, Any] = {"slack_signing_secret": SIGNING_SECRET, **settings}
         config = load_settings(
@@ -212,7 +244,7 @@ async def run_world(
         async with KeepnetClient(
             base_url=sandbox.base_url,
             client_id=SANDBOX_CLIENT_ID,
-            client_secret=SANDBOX_CLIENT_SECRET,
+            client_secret=client_secret,
             page_size=config.keepnet_page_size,
             sleep=sleep,
         ) as client:
@@ -222,10 +254,15 @@ async def run_world(
                 top_n=config.overage_top_n,
                 tz=config.tz,
                 cache_s=config.overage_cache_s,
-                clock=utc_now,
+                clock=wall,
             )
-            deps = Deps(settings=config, service=service)
-            yield World(sandbox=sandbox, fake=fake, settings=config, service=service, deps=deps)
+            deps = Deps(settings=config, service=service, clock=wall)
+            try:
+                yield World(
+                    sandbox=sandbox, fake=fake, settings=config, service=service, deps=deps, clock=wall
+                )
+            finally:
+                await service.close_exports()
 
 
 @asynccontextmanager
@@ -234,6 +271,8 @@ async def run_bot(
     companies: list[dict[str, Any]] | None = None,
     faults: Faults | None = None,
     sleep: Callable[[float], Awaitable[None]] = no_sleep,
+    clock: WallClock | None = None,
+    client_secret: str = SANDBOX_CLIENT_SECRET,
     **settings: Any,
 ) -> AsyncIterator[BotUnderTest]:
     """Start the sandbox, the fake Slack and the bot's HTTP endpoint (arguments as :func:`run_world`).
@@ -241,7 +280,14 @@ async def run_bot(
     Yields:
         The running bot.
     """
-    async with run_world(companies=companies, faults=faults, sleep=sleep, **settings) as world:
+    async with run_world(
+        companies=companies,
+        faults=faults,
+        sleep=sleep,
+        clock=clock,
+        client_secret=client_secret,
+        **settings,
+    ) as world:
         background = BackgroundWork()
         app = create_app(world.settings, world.deps, background=background)
         await open_web_session(app)
@@ -263,6 +309,7 @@ async def run_bot(
                     events_url=f"http://127.0.0.1:{port}/slack/events",
                     session=session,
                     background=background,
+                    clock=world.clock,
                 )
                 await background.drain()
         finally:

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
 import time
+from datetime import UTC, datetime
 from typing import Any
+
+from structlog.testing import capture_logs
 
 from bot.sandbox.data import SPECIAL_NAMES, is_over_limit, over_limit_companies, seed_companies
 from bot.sandbox.faults import Faults
-from tests.scenario.checks import assert_valid_message, csv_rows, message_text
-from tests.scenario.harness import run_bot, sign
+from bot.slack.blocks import TEXT_BUDGET
+from tests.scenario.checks import (
+    assert_valid_message,
+    blocks_of,
+    csv_rows,
+    message_text,
+    slack_length,
+    visible_texts,
+)
+from tests.scenario.harness import WallClock, run_bot, sign
 
 FORMULA_NAMES = ('=HYPERLINK("http://x")', "+1 Telecom", "-Minus Corp", "@Home Services")
+FILE_NAME = re.compile(r"overage-(\d{4}-\d{2}-\d{2})\.(csv|xlsx)")
+LATE_EVENING_UTC = datetime(2026, 11, 26, 21, 30, tzinfo=UTC)
+"""Already 27 November in Istanbul (UTC+3): file names must use the reseller's date."""
 
 
 def _company_names(rows: list[dict[str, str]]) -> list[str]:
@@ -23,7 +39,8 @@ class TestHappyPath:
     async def test_ack_then_summary_then_csv_in_thread(self) -> None:
         """/overage acks with a working note, posts a valid report, then the CSV in the report's thread."""
         companies = seed_companies()
-        async with run_bot(companies=companies) as bot:
+        clock = WallClock(LATE_EVENING_UTC)
+        async with run_bot(companies=companies, clock=clock, overage_timezone="Europe/Istanbul") as bot:
             reply = await bot.command("")
             assert reply.status == 200
             assert reply.json()["response_type"] == "ephemeral"
@@ -34,8 +51,9 @@ class TestHappyPath:
             assert_valid_message(message)
             [shared] = bot.fake.files
             assert (shared.channel, shared.thread_ts) == ("C0REPORTS", message["ts"])
-            assert shared.filename.startswith("overage-")
-            assert shared.filename.endswith(".csv")
+            name = FILE_NAME.fullmatch(shared.filename)
+            assert name is not None, shared.filename
+            assert (name.group(1), name.group(2)) == ("2026-11-27", "csv")
             rows = csv_rows(shared.data)
             over = [row for row in companies if is_over_limit(row)]
             assert len(rows) == len(over)
@@ -96,6 +114,13 @@ class TestSizes:
             [message] = bot.fake.messages()
             assert_valid_message(message)
             assert "10,000" in message["text"]
+            blocks = blocks_of(message)
+            [table] = [block for block in blocks if block["type"] == "table"]
+            shown = len(table["rows"]) - 1
+            assert shown == 50
+            summary = blocks[1]["text"]["text"]
+            assert summary.endswith("\nTop 50 shown; …and 9,950 more in the attached file")
+            assert sum(slack_length(text) for text in visible_texts(blocks)) <= TEXT_BUDGET
             assert len(csv_rows(bot.fake.files[0].data)) == 10_000
 
 
@@ -132,6 +157,9 @@ class TestRefusals:
             denied = await bot.command("", channel="C0REPORTS")
             assert "not allowed" in denied.json()["text"]
             assert denied.json()["response_type"] == "ephemeral"
+            await bot.background.drain()
+            assert (bot.searches(), bot.exports(), len(bot.background)) == (0, 0, 0)
+            assert bot.fake.messages() == []
             await bot.command("", channel="C0ALLOWED")
             await bot.fake.wait_for(lambda: bot.fake.messages())
             assert [m["channel"] for m in bot.fake.messages()] == ["C0ALLOWED"]
@@ -169,6 +197,18 @@ class TestFailures:
             assert "Reseller" in text
             assert bot.fake.messages() == []
 
+    async def test_wrong_keepnet_secret_names_the_settings_to_fix(self) -> None:
+        """Bad Keepnet credentials: the asker is told to fix KEEPNET_CLIENT_ID / KEEPNET_CLIENT_SECRET."""
+        async with run_bot(client_secret="not-the-sandbox-secret") as bot:
+            reply = await bot.command("")
+            assert reply.status == 200
+            text = await self._error_reply(bot)
+            assert "KEEPNET_CLIENT_ID" in text
+            assert "KEEPNET_CLIENT_SECRET" in text
+            assert "not-the-sandbox-secret" not in text
+            assert bot.fake.messages() == []
+            assert bot.searches() == 0
+
     async def test_keepnet_down_says_unavailable(self) -> None:
         """Keepnet answering 500 after every retry: the asker reads that Keepnet is unavailable."""
         async with run_bot(faults=Faults(fail_5xx=10_000)) as bot:
@@ -200,3 +240,66 @@ class TestFailures:
             assert len(bot.fake.messages()) == 1
             assert bot.fake.files == []
             assert bot.fake.calls_to("chat.update") == []
+
+
+class TestKeepnetProtection:
+    """Bursts of /overage cost Keepnet one report and one export; repeats say they are cached."""
+
+    async def test_repeated_overage_is_labelled_cached_with_its_age(self) -> None:
+        """A second /overage within the cache time says "cached, N s old", even under a second later."""
+        clock = WallClock(LATE_EVENING_UTC)
+        async with run_bot(clock=clock) as bot:
+            await bot.command("")
+            await bot.fake.wait_for(lambda: len(bot.fake.files) == 1)
+            searches = bot.searches()
+            clock.advance(0.5)
+            await bot.command("")
+            await bot.fake.wait_for(lambda: len(bot.fake.files) == 2)
+            clock.advance(41.5)
+            await bot.command("")
+            await bot.fake.wait_for(lambda: len(bot.fake.files) == 3)
+            first, second, third = (message_text(m) for m in bot.fake.messages())
+            assert "cached" not in first
+            assert "cached, 0 s old" in second
+            assert "cached, 42 s old" in third
+            assert bot.searches() == searches
+            assert bot.exports() == 1
+
+    async def test_simultaneous_commands_share_one_csv_export(self) -> None:
+        """Twenty /overage at once from twenty channels: one Keepnet export, twenty CSVs posted."""
+        async with run_bot() as bot:
+            replies = await asyncio.gather(*(bot.command("", channel=f"C{i:08d}") for i in range(20)))
+            assert {reply.status for reply in replies} == {200}
+            await bot.fake.wait_for(lambda: len(bot.fake.files) == 20)
+            assert bot.exports() == 1
+            assert len({file.data for file in bot.fake.files}) == 1
+            assert len({(file.channel, file.thread_ts) for file in bot.fake.files}) == 20
+
+
+class TestRequestLog:
+    """One log line per request says what was asked and how it ended."""
+
+    async def test_failed_request_logs_kind_find_and_error_type_on_one_line(self) -> None:
+        """A failing /overage find logs kind, find=True and the error type, never the search text."""
+        with capture_logs() as logs:
+            async with run_bot(faults=Faults(role="Customer")) as bot:
+                await bot.command("find Coho")
+                await bot.fake.wait_for(lambda: bot.fake.responses())
+                await bot.background.drain()
+        [line] = [entry for entry in logs if entry["event"] == "slack_request"]
+        assert line["request"] == "/overage"
+        assert (line["kind"], line["top_n"], line["find"]) == ("report", None, True)
+        assert (line["outcome"], line["error"]) == ("error", "KeepnetNotResellerError")
+        assert (line["user"], line["channel"]) == ("U0ALICE", "C0REPORTS")
+        assert "Coho" not in repr(line)
+
+    async def test_successful_request_logs_top_n(self) -> None:
+        """A successful /overage top 25 logs kind, top_n=25, find=False, outcome posted and no error."""
+        with capture_logs() as logs:
+            async with run_bot() as bot:
+                await bot.command("top 25")
+                await bot.fake.wait_for(lambda: bot.fake.files)
+                await bot.background.drain()
+        [line] = [entry for entry in logs if entry["event"] == "slack_request"]
+        assert (line["kind"], line["top_n"], line["find"]) == ("report", 25, False)
+        assert (line["outcome"], line["error"]) == ("posted", None)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
+import re
+from datetime import UTC, datetime
 from typing import Any
 
 from openpyxl import load_workbook
 
 from tests.scenario.checks import assert_valid_message
-from tests.scenario.harness import BotUnderTest, run_bot
+from tests.scenario.harness import BotUnderTest, WallClock, run_bot
+
+FILE_NAME = re.compile(r"overage-(\d{4}-\d{2}-\d{2})\.(csv|xlsx)")
 
 
 def _button(message: dict[str, Any], action_id: str) -> dict[str, Any]:
@@ -34,7 +38,8 @@ class TestExcelExport:
 
     async def test_click_uploads_xlsx_into_the_thread(self) -> None:
         """A click shows "Preparing…" to the clicker and a workbook that opens arrives in the thread."""
-        async with run_bot() as bot:
+        clock = WallClock(datetime(2026, 11, 27, 2, 0, tzinfo=UTC))  # still the 26th in New York
+        async with run_bot(clock=clock, overage_timezone="America/New_York") as bot:
             message = await _report(bot, "find Coho")
             button = _button(message, "overage_export_excel")
             reply = await bot.click("overage_export_excel", value=button["value"], message_ts=message["ts"])
@@ -43,7 +48,9 @@ class TestExcelExport:
             [workbook_file] = _xlsx(bot)
             assert workbook_file.thread_ts == message["ts"]
             assert workbook_file.channel == "C0REPORTS"
-            assert workbook_file.filename.startswith("overage-")
+            name = FILE_NAME.fullmatch(workbook_file.filename)
+            assert name is not None, workbook_file.filename
+            assert (name.group(1), name.group(2)) == ("2026-11-26", "xlsx")
             sheet = load_workbook(io.BytesIO(workbook_file.data), read_only=True).active
             rows = list(sheet.iter_rows(values_only=True))
             assert len(rows) > 1
@@ -82,6 +89,27 @@ class TestExcelExport:
             bot.sandbox.faults.latency_ms = 0
             await bot.click("overage_export_excel", value=value, message_ts=message["ts"])
             await bot.fake.wait_for(lambda: len(_xlsx(bot)) == 2)
+            assert len(bot.sandbox.stats.export_bodies) == exports_before + 2, (
+                "each click gets a fresh export"
+            )
+
+    async def test_failed_xlsx_upload_tells_the_clicker_why(self) -> None:
+        """The XLSX upload fails: the clicker reads "The Excel file could not be attached: …", ephemerally."""
+        async with run_bot() as bot:
+            message = await _report(bot)
+            value = _button(message, "overage_export_excel")["value"]
+            bot.fake.upload_failures, bot.fake.upload_status = 10, 400
+            reply = await bot.click("overage_export_excel", value=value, message_ts=message["ts"])
+            assert reply.status == 200
+            await bot.fake.wait_for(lambda: len(bot.fake.responses()) == 2)
+            await bot.background.drain()
+            preparing, note = bot.fake.responses()
+            assert "Preparing the Excel export" in preparing["text"]
+            assert note["text"].startswith(":warning: The Excel file could not be attached: ")
+            assert (note["response_type"], note["replace_original"]) == ("ephemeral", False)
+            assert "Slack could not be reached" not in note["text"]
+            assert _xlsx(bot) == []
+            assert len(bot.fake.messages()) == 1
 
     async def test_denied_clicker_gets_nothing(self) -> None:
         """A click from someone outside OVERAGE_ALLOWED_USERS is refused without a Keepnet export."""
@@ -109,6 +137,7 @@ class TestRefresh:
             reply = await bot.click("overage_refresh", value=value, message_ts=message["ts"])
             assert reply.status == 200
             await bot.fake.wait_for(lambda: len(bot.fake.files) == 2)
+            assert bot.exports() == 2, "the fresh report gets a fresh CSV"
             first, second = bot.fake.messages()
             assert second["ts"] != first["ts"]
             assert_valid_message(second)

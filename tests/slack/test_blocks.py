@@ -151,9 +151,13 @@ class TestTable:
         assert rows[1] == ["Odd", "?", "50", "unknown"]
 
     def test_hidden_offenders_line(self) -> None:
-        """Offenders beyond the top N are announced as in the attached file."""
+        """Offenders beyond the top N are announced in the summary (Slack shows the table at the bottom)."""
         message = _message(_report(_many(83), top_n=10))
-        assert "…and 73 more in the attached file" in _all_text(message)
+        summary = message["blocks"][1]["text"]["text"]
+        assert summary.endswith("\nTop 10 shown; …and 73 more in the attached file")
+        assert _all_text(message).count("more in the attached file") == 1
+        kinds = [block["type"] for block in message["blocks"]]
+        assert kinds == ["header", "section", "table", "context", "actions"]
 
     def test_no_hidden_line_when_all_shown(self) -> None:
         """When every offender is in the table there is no '…and N more' line."""
@@ -342,9 +346,11 @@ class TestLimits:
         texts = _texts(blocks)
         assert all(len(text.encode("utf-16-le")) // 2 <= 3000 for text in texts)
         assert sum(len(text.encode("utf-16-le")) // 2 for text in texts) < 12_000
-        hidden = next(t for t in texts if "more in the attached file" in t)
         shown = len(_table_rows(message)) - 1
-        assert hidden == f"…and {10_000 - shown:,} more in the attached file"
+        assert [t for t in texts if "more in the attached file" in t] == [blocks[1]["text"]["text"]]
+        assert blocks[1]["text"]["text"].endswith(
+            f"Top {shown} shown; …and {10_000 - shown:,} more in the attached file"
+        )
 
 
 def test_error_message() -> None:

@@ -63,6 +63,17 @@ def test_upload_failed_keeps_reason_escaped() -> None:
     """The summary stays; the reason the file could not be attached is shown escaped."""
     text = messages.upload_failed("file too large <&>")
     assert "The CSV file could not be attached: file too large &lt;&amp;&gt;" in text
+    excel = messages.upload_failed("Slack answered file_upload_failed", kind="Excel")
+    assert excel == ":warning: The Excel file could not be attached: Slack answered file_upload_failed"
+
+
+def test_slack_failure_texts_are_escaped() -> None:
+    """The error handler's Slack texts live here and escape whatever Slack or the network said."""
+    assert messages.slack_refused("bad<code>") == ":x: Slack refused the message (`bad&lt;code&gt;`)."
+    assert messages.slack_unreachable("reset & <closed>") == (
+        ":x: Slack could not be reached: reset &amp; &lt;closed&gt;"
+    )
+    assert "the bot's log has the details" in messages.unexpected_error()
 
 
 def test_export_already_running() -> None:

@@ -15,7 +15,13 @@ __all__ = ["publish_report"]
 
 
 async def publish_report(
-    client: AsyncWebClient, deps: Deps, respond: AsyncRespond | None, *, channel: str, report: OverageReport
+    client: AsyncWebClient,
+    deps: Deps,
+    respond: AsyncRespond | None,
+    *,
+    channel: str,
+    report: OverageReport,
+    cached: bool,
 ) -> str:
     """Post ``report`` to the invoking channel with the CSV in its thread.
 
@@ -25,6 +31,8 @@ async def publish_report(
         respond: replies to the asker (ephemeral note when the CSV could not be attached).
         channel: the channel the request came from.
         report: the report to post.
+        cached: the report came from the cache (labelled with its age); see
+            :meth:`bot.service.ReportService.is_cached`.
 
     Returns:
         The outcome for the request log: ``posted`` or ``posted_without_file``.
@@ -32,7 +40,6 @@ async def publish_report(
     Raises:
         SlackApiError: the summary could not be posted (the error handler explains it).
     """
-    cached = deps.service.age_s(report) > 1
     posted = await SlackChannelPoster(client, deps, channel=channel).publish(report, cached=cached)
     if posted.file_error is not None:
         await tell(respond, messages.upload_failed(posted.file_error))

@@ -34,6 +34,8 @@ class Doubles:
             return_value=build_report([], customer_count=3, top_n=10, generated_at=NOW, source="test")
         )
         self.service.age_s.return_value = 0.0
+        self.service.now.return_value = NOW
+        self.service.is_cached.return_value = False
         self.order.attach_mock(self.ack, "ack")
         self.order.attach_mock(self.service.report, "report")
         self.deps = Deps(settings=load_settings(**settings), service=self.service, clock=lambda: NOW)

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
 from bot.slack import messages
 from bot.slack.access import is_allowed
 from bot.slack.blocks import ACTION_EXPORT_EXCEL
-from bot.slack.errors import tell
+from bot.slack.errors import NOT_IN_CHANNEL_ERRORS, slack_error_code, tell
 from bot.slack.exports_inflight import InflightExports
 from bot.slack.listeners._background import BackgroundWork
 from bot.slack.listeners._request_log import RequestLog
 from bot.slack.listeners.actions._button import read_click
+from bot.slack.poster import failure_reason
 from bot.slack.uploads import upload_export
 
 __all__ = ["handle_overage_export_excel"]
+
+log = structlog.get_logger(__name__)
 
 
 async def handle_overage_export_excel(
@@ -35,9 +40,10 @@ async def handle_overage_export_excel(
 ) -> None:
     """Answer a click on *Excel export*.
 
-    The clicker sees "Preparing the Excel export…" (ephemeral); a second click on the same message
-    while its export runs only gets "already being prepared". Keepnet and Slack failures propagate
-    to the app's error handler, which tells the clicker.
+    The clicker sees "Preparing the Excel export…" (ephemeral); the export is always a fresh one
+    from Keepnet. A second click on the same message while its export runs only gets "already being
+    prepared". A failed upload tells the clicker "The Excel file could not be attached: <reason>";
+    Keepnet failures (and a bot removed from the channel) go to the app's error handler.
 
     Args:
         ack: acknowledges the click.
@@ -52,10 +58,11 @@ async def handle_overage_export_excel(
     await ack()
     click = read_click(body, action)
     request = RequestLog(ACTION_EXPORT_EXCEL, user=click.user, channel=click.channel)
+    request.describe(kind=None, top_n=click.top_n, find=bool(click.query))
     request.acked()
 
     async def work() -> None:
-        try:
+        with request:
             if not is_allowed(deps.settings, user_id=click.user, channel_id=click.channel):
                 await tell(respond, messages.access_denied())
                 request.outcome = "denied"
@@ -66,16 +73,23 @@ async def handle_overage_export_excel(
                     request.outcome = "already_running"
                     return
                 await tell(respond, messages.preparing_export())
-                await upload_export(
-                    client,
-                    deps.service,
-                    kind="Excel",
-                    query=click.query,
-                    channel=click.channel,
-                    thread_ts=click.thread_ts,
-                )
+                try:
+                    await upload_export(
+                        client,
+                        deps.service,
+                        kind="Excel",
+                        query=click.query,
+                        channel=click.channel,
+                        thread_ts=click.thread_ts,
+                        fresh=True,
+                    )
+                except (SlackApiError, SlackRequestError) as exc:
+                    if isinstance(exc, SlackApiError) and slack_error_code(exc) in NOT_IN_CHANNEL_ERRORS:
+                        raise  # the error handler's invite hint is the fix
+                    log.warning("slack_xlsx_upload_failed", channel=click.channel, error=type(exc).__name__)
+                    await tell(respond, messages.upload_failed(failure_reason(exc), kind="Excel"))
+                    request.outcome, request.error = "upload_failed", type(exc).__name__
+                    return
                 request.outcome = "uploaded"
-        finally:
-            request.finish()
 
     background.start(work(), body=body, respond=respond)

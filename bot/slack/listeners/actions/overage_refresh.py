@@ -45,19 +45,25 @@ async def handle_overage_refresh(
     await ack()
     click = read_click(body, action)
     request = RequestLog(ACTION_REFRESH, user=click.user, channel=click.channel)
+    request.describe(kind=None, top_n=click.top_n, find=bool(click.query))
     request.acked()
 
     async def work() -> None:
-        try:
+        with request:
             if not is_allowed(deps.settings, user_id=click.user, channel_id=click.channel):
                 await tell(respond, messages.access_denied())
                 request.outcome = "denied"
                 return
-            report = await deps.service.report(query=click.query, top_n=click.top_n, fresh=True)
+            service = deps.service
+            asked_at = service.now()
+            report = await service.report(query=click.query, top_n=click.top_n, fresh=True)
             request.outcome = await publish_report(
-                client, deps, respond, channel=click.channel, report=report
+                client,
+                deps,
+                respond,
+                channel=click.channel,
+                report=report,
+                cached=service.is_cached(report, asked_at=asked_at),
             )
-        finally:
-            request.finish()
 
     background.start(work(), body=body, respond=respond)

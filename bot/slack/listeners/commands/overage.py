@@ -45,13 +45,14 @@ async def handle_overage(
     """
     user, channel = command.get("user_id"), command.get("channel_id")
     request = RequestLog(str(command.get("command") or "/overage"), user=user, channel=channel)
+    parsed = parse_command(str(command.get("text") or ""))
+    request.describe(kind=parsed.kind, top_n=parsed.top_n, find=bool(parsed.query))
     if not is_allowed(deps.settings, user_id=user, channel_id=channel):
         await ack(text=messages.access_denied(), response_type="ephemeral")
         request.acked()
         request.outcome = "denied"
         request.finish()
         return
-    parsed = parse_command(str(command.get("text") or ""))
     if parsed.kind != "report":
         text = messages.help_text() if parsed.kind == "help" else messages.usage(parsed.error)
         await ack(text=text, response_type="ephemeral")
@@ -63,10 +64,17 @@ async def handle_overage(
     request.acked()
 
     async def work() -> None:
-        try:
-            report = await deps.service.report(query=parsed.query, top_n=parsed.top_n)
-            request.outcome = await publish_report(client, deps, respond, channel=str(channel), report=report)
-        finally:
-            request.finish()
+        with request:
+            service = deps.service
+            asked_at = service.now()
+            report = await service.report(query=parsed.query, top_n=parsed.top_n)
+            request.outcome = await publish_report(
+                client,
+                deps,
+                respond,
+                channel=str(channel),
+                report=report,
+                cached=service.is_cached(report, asked_at=asked_at),
+            )
 
     background.start(work(), body=command, respond=respond)
