@@ -12,10 +12,11 @@ request after 100 ms and serves 1,000 customers.
 2. Report time: a fresh bot process (cold cache), one ``/overage``, from the POST until the CSV is
    in the thread. The sandbox runs in this process so its search requests can be counted.
 3. Single flight: another fresh bot process, 50 simultaneous ``/overage`` from 50 channels; Keepnet
-   search requests counted. Goal: one report's worth (the count of step 2).
+   search requests counted (goal: one report's worth, the count of step 2) and Keepnet export
+   requests counted (goal: 1, the CSV shared by all 50).
 
 The last line is machine-readable:
-``ack_p50_ms=<x> ack_p99_ms=<y> report_s=<z> keepnet_searches_for_50=<n>``.
+``ack_p50_ms=<x> ack_p99_ms=<y> report_s=<z> keepnet_searches_for_50=<n> keepnet_exports_for_50=<m>``.
 
 Run: ``.venv/bin/python bench/ack.py``
 """
@@ -51,6 +52,7 @@ SIMULTANEOUS = 50
 LATENCY_MS = 100.0
 COMPANIES = 1000
 SEARCH_PATH = "/api/companies/search"
+EXPORT_PATH = "/api/companies/search/export"
 # Child output goes to files, not pipes: a pipe nobody reads fills up and then blocks the
 # child's event loop on its next log line, a stall the benchmark must not add.
 _BASE_ENV = {"PATH": "/usr/bin:/bin", "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1"}
@@ -243,8 +245,8 @@ async def measure_report() -> tuple[float, int]:
         return time.perf_counter() - started, sandbox.stats.requests[SEARCH_PATH]
 
 
-async def measure_single_flight() -> int:
-    """Keepnet searches for SIMULTANEOUS simultaneous commands from distinct channels (cold cache)."""
+async def measure_single_flight() -> tuple[int, int]:
+    """Keepnet searches and exports for SIMULTANEOUS simultaneous commands from distinct channels (cold cache)."""
     faults = Faults(latency_ms=LATENCY_MS)
     async with (
         run_sandbox(companies=seed_companies(total=COMPANIES), faults=faults) as sandbox,
@@ -252,7 +254,7 @@ async def measure_single_flight() -> int:
     ):
         await asyncio.gather(*(bot.command(f"C{i:08d}") for i in range(SIMULTANEOUS)))
         await bot.wait_for_files(SIMULTANEOUS, timeout_s=120)
-        return sandbox.stats.requests[SEARCH_PATH]
+        return sandbox.stats.requests[SEARCH_PATH], sandbox.stats.requests[EXPORT_PATH]
 
 
 async def main() -> None:
@@ -267,10 +269,12 @@ async def main() -> None:
     print("  slowest (request #, ms):", [(i, round(latencies[i], 1)) for i in slowest])
     report_s, one = await measure_report()
     print(f"cold /overage to CSV in thread: {report_s:.2f} s")
-    fifty = await measure_single_flight()
+    fifty, exports = await measure_single_flight()
     print(f"Keepnet searches: {one} for one command, {fifty} for {SIMULTANEOUS} simultaneous (goal: {one})")
+    print(f"Keepnet exports: {exports} for {SIMULTANEOUS} simultaneous (goal: 1)")
     print(
         f"ack_p50_ms={p50:.1f} ack_p99_ms={p99:.1f} report_s={report_s:.2f} keepnet_searches_for_50={fifty}"
+        f" keepnet_exports_for_50={exports}"
     )
 
 
