@@ -75,6 +75,11 @@ TEAMS_EDGE = web.AppKey("teams_edge", TeamsEdge)
 
 def _public_url(settings: Settings) -> str:
     if settings.public_url:
+        if not settings.teams_allow_anonymous and not settings.public_url.lower().startswith("https://"):
+            raise ConfigError(
+                f"PUBLIC_URL must be https://… (got {settings.public_url}) — Teams opens download links in a "
+                "browser and the token must not travel in clear text"
+            )
         return settings.public_url
     if settings.teams_allow_anonymous:
         return f"http://{settings.host}:{settings.port}"
@@ -96,7 +101,8 @@ def create_teams_edge(settings: Settings, deps: Deps, *, links: ExportLinks | No
         The edge; mount it with :func:`install_teams` and :func:`bot.teams.routes.teams_routes`.
 
     Raises:
-        ConfigError: Teams credentials or ``PUBLIC_URL`` are missing.
+        ConfigError: Teams credentials or ``PUBLIC_URL`` are missing, or ``PUBLIC_URL`` is not https
+            outside anonymous mode.
     """
     public_url = _public_url(settings)
     connections = build_connection_manager(settings)

@@ -28,6 +28,31 @@ class TestCreate:
             with pytest.raises(ConfigError, match="PUBLIC_URL"):
                 create_teams_edge(settings, bot.deps)
 
+    @pytest.mark.parametrize("public_url", ["http://overage-bot.example.com", "HTTP://127.0.0.1:8080"])
+    async def test_public_url_must_be_https_with_real_credentials(self, public_url: str) -> None:
+        """With credentials an http:// PUBLIC_URL is refused: the link token must not travel in clear text."""
+        settings = load_settings(
+            teams_client_id="c", teams_client_secret="s" * 10, teams_tenant_id="t", public_url=public_url
+        )
+        async with run_teams_bot() as bot:
+            with pytest.raises(ConfigError, match=r"PUBLIC_URL must be https://.*clear text"):
+                create_teams_edge(settings, bot.deps)
+
+    async def test_https_public_url_with_credentials_and_http_in_anonymous_mode_are_fine(self) -> None:
+        """https:// with credentials, and http:// in anonymous (loopback) mode, both start the edge."""
+        secure = load_settings(
+            teams_client_id="c",
+            teams_client_secret="s" * 10,
+            teams_tenant_id="t",
+            public_url="https://overage-bot.example.com",
+        )
+        local = load_settings(
+            teams_allow_anonymous=True, host="127.0.0.1", public_url="http://127.0.0.1:8080"
+        )
+        async with run_teams_bot() as bot:
+            assert create_teams_edge(secure, bot.deps).public_url == "https://overage-bot.example.com"
+            assert create_teams_edge(local, bot.deps).public_url == "http://127.0.0.1:8080"
+
     async def test_install_sets_what_the_jwt_decorator_reads(self) -> None:
         """install_teams puts the SDK's auth configuration under "agent_configuration" and the edge under TEAMS_EDGE."""
         async with run_teams_bot() as bot:

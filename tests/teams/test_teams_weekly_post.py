@@ -29,6 +29,7 @@ CREDENTIALS: dict[str, Any] = {
     "teams_client_id": "11111111-2222-3333-4444-555555555555",
     "teams_client_secret": "not-a-real-secret-value",
     "teams_tenant_id": TENANT_ID,
+    "public_url": "https://overage-bot.example.com",
 }
 
 
