@@ -90,6 +90,16 @@ def _destinations(
     return destinations
 
 
+def _weekly_only(settings: Settings, destinations: Sequence[Destination]) -> bool:
+    """Whether every destination is a configured weekly one (only their posts become "last week")."""
+    weekly = set()
+    if settings.overage_channel and settings.slack_enabled:
+        weekly.add(f"slack:{settings.overage_channel}")
+    if settings.teams_channel and settings.teams_enabled:
+        weekly.add(f"teams:{settings.teams_channel}")
+    return all(d.name in weekly for d in destinations)
+
+
 async def post(settings: Settings, *, channel: str | None, teams_channel: str | None, key: str | None) -> int:
     """Post the report once, now.
 
@@ -123,7 +133,7 @@ async def post(settings: Settings, *, channel: str | None, teams_channel: str | 
             destinations=destinations,
             report_factory=lambda: service.report(fresh=True),
         )
-        outcomes = await job.post_once(key=key)
+        outcomes = await job.post_once(key=key, snapshot=_weekly_only(settings, destinations))
     for outcome in outcomes:
         print(describe_outcome(outcome, key=key, tz=settings.tz))
     return exit_code(outcomes)

@@ -96,9 +96,10 @@ class WeeklyJob:
             One outcome per destination that still needed the post (empty when nothing was due).
         """
         now = self._clock()
-        occurrence = self.schedule.previous_run(now)
-        if occurrence is None:
+        fired = self.schedule.previous_run(now)
+        if fired is None:
             return []
+        occurrence = self.schedule.canonical(fired)
         period = period_for(occurrence)
         pending = [d for d in self._destinations if not await self._is_completed(d.name, period)]
         if not pending:
@@ -123,14 +124,20 @@ class WeeklyJob:
         return await self._run(occurrence, self._destinations)
 
     async def post_once(
-        self, destinations: Sequence[Destination] | None = None, *, key: str | None = None
+        self,
+        destinations: Sequence[Destination] | None = None,
+        *,
+        key: str | None = None,
+        snapshot: bool = True,
     ) -> list[PostOutcome]:
         """Post now, once per destination, with no retries (``overage-bot post``).
 
         Args:
             destinations: where to post (default: the job's destinations).
             key: an idempotency key: a second call with the same key posts nothing. Without a
-                key every call posts.
+                key every call posts (and saves no snapshot).
+            snapshot: save the report as the week-over-week snapshot; False for a post to a channel
+                that is not a weekly destination, so it does not move "last week".
 
         Returns:
             One outcome per destination.
@@ -138,10 +145,11 @@ class WeeklyJob:
         period = f"key:{key}" if key else f"manual:{uuid.uuid4().hex}"
         targets = self._destinations if destinations is None else tuple(destinations)
         async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(self._attempt(d, period)) for d in targets]
+            tasks = [group.create_task(self._attempt(d, period, snapshot=snapshot)) for d in targets]
         return [task.result() for task in tasks]
 
-    async def _run(self, occurrence: datetime, destinations: Sequence[Destination]) -> list[PostOutcome]:
+    async def _run(self, fired: datetime, destinations: Sequence[Destination]) -> list[PostOutcome]:
+        occurrence = self.schedule.canonical(fired)  # a repeated wall-clock time is the same post
         period = period_for(occurrence)
         deadline = occurrence + timedelta(seconds=self.schedule.grace_s)
         async with asyncio.TaskGroup() as group:
@@ -192,8 +200,8 @@ class WeeklyJob:
             return self._first_retry_s
         return 0.0 if record is None else (record.lease_until - now).total_seconds()
 
-    async def _attempt(self, destination: Destination, period: str) -> PostOutcome:
-        """One claim → report → post → complete round; never raises except on cancellation."""
+    async def _attempt(self, destination: Destination, period: str, *, snapshot: bool = True) -> PostOutcome:
+        """One claim → report → renew the claim → post → complete round; raises only on cancellation."""
         name = destination.name
         try:
             won = await self._store.claim(name, period, lease_s=self._lease_s, now=self._clock())
@@ -210,6 +218,10 @@ class WeeklyJob:
             return PostOutcome(name, "claimed_elsewhere", lease_until=record.lease_until)
         try:
             report = await self._fresh_report(period)
+            # Keepnet may have been slow: renew the lease, and never post on a claim already lost.
+            if not await self._store.extend(name, period, lease_s=self._lease_s, now=self._clock()):
+                _log.warning("weekly_post_claim_lost", destination=name, period=period)
+                return PostOutcome(name, "claimed_elsewhere", attempts=1)
             message_ref = await destination.post(report, period=period)
         except asyncio.CancelledError:
             await self._release(name, period, "cancelled while posting (shutdown)")
@@ -225,7 +237,8 @@ class WeeklyJob:
         except StoreError as exc:  # the message is out; do not post it again
             _log.error("weekly_post_complete_failed", destination=name, period=period, error=str(exc))
         _log.info("weekly_post_sent", destination=name, period=period, message_ref=message_ref)
-        await self._save_snapshot(report, period)
+        if snapshot:
+            await self._save_snapshot(report, period)
         return PostOutcome(name, "posted", message_ref=message_ref, attempts=1)
 
     async def _fresh_report(self, period: str) -> OverageReport:

@@ -133,6 +133,16 @@ class WeeklySchedule:
             grace_s=settings.misfire_grace_s,
         )
 
+    def canonical(self, occurrence: datetime) -> datetime:
+        """The first instant with ``occurrence``'s local date and time (aware UTC).
+
+        When clocks go back, a wall-clock time such as 01:30 in New York happens twice and the
+        cron trigger fires at both; both map to the first one, so they share one period and the
+        report is posted once per local date and time.
+        """
+        local = occurrence.astimezone(self.tz)
+        return local.replace(fold=0).astimezone(UTC)
+
     def next_runs(self, n: int, after: datetime) -> list[datetime]:
         """The next ``n`` occurrences strictly after ``after`` (aware, in the schedule's zone)."""
         runs: list[datetime] = []

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import and_, or_, select, text, update
+from sqlalchemy import and_, or_, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -31,14 +31,7 @@ from bot import store_queries as queries
 from bot import store_schema as schema
 from bot.report import Snapshot, SnapshotRow
 from bot.store_engine import create_engine
-from bot.store_types import (
-    NOTICE_SUFFIX,
-    ConversationRef,
-    PostRecord,
-    StoreError,
-    db_error,
-    normalize_url,
-)
+from bot.store_types import ConversationRef, PostRecord, StoreError, db_error, normalize_url
 
 __all__ = ["ConversationRef", "PostRecord", "Store", "StoreError"]
 
@@ -176,6 +169,33 @@ class Store:
             )
             return taken.rowcount == 1
 
+    async def extend(self, destination: str, period: str, *, lease_s: float = 900, now: datetime) -> bool:
+        """Renew this store's live claim just before posting, so a slow report keeps it.
+
+        Args:
+            destination: the claimed destination.
+            period: the claimed period.
+            lease_s: the new lease, counted from ``now``.
+            now: the current time (aware).
+
+        Returns:
+            True when this store still held the claim (now extended); False when it was lost
+            (its lease ran out and another instance took it over, or the post was completed).
+        """
+        t = schema.post_ledger
+        async with self._write() as conn:
+            extended = await conn.execute(
+                update(t)
+                .where(
+                    t.c.destination == destination,
+                    t.c.period == period,
+                    t.c.state == "claimed",
+                    t.c.owner == self.owner,
+                )
+                .values(lease_until=now + timedelta(seconds=lease_s), updated_at=now)
+            )
+            return extended.rowcount == 1
+
     async def complete(self, destination: str, period: str, *, message_ref: str, now: datetime) -> None:
         """Record the post as done (kept forever: a completed period is never posted again).
 
@@ -223,12 +243,8 @@ class Store:
 
     async def get_post(self, destination: str, period: str) -> PostRecord | None:
         """The ledger row of one destination × period, if any."""
-        t = schema.post_ledger
         async with self._read() as conn:
-            row = (
-                await conn.execute(select(t).where(t.c.destination == destination, t.c.period == period))
-            ).first()
-        return None if row is None else queries.post_record(row._mapping)
+            return await queries.select_post(conn, destination, period)
 
     async def last_post(self) -> PostRecord | None:
         """The most recently changed *weekly* ledger row, for ``/healthz``.
@@ -237,12 +253,8 @@ class Store:
         and failure notices (``weekly:…:notice``) are left out. The row may be in flight
         (``claimed``), posted (``completed``) or failed and given back (``released``).
         """
-        t = schema.post_ledger
-        weekly = and_(t.c.period.like("weekly:%"), t.c.period.not_like("%" + NOTICE_SUFFIX))
-        query = select(t).where(weekly).order_by(t.c.updated_at.desc(), t.c.id.desc()).limit(1)
         async with self._read() as conn:
-            row = (await conn.execute(query)).first()
-        return None if row is None else queries.post_record(row._mapping)
+            return await queries.select_last_weekly_post(conn)
 
     # --- snapshots --------------------------------------------------------------------------------
     async def save_snapshot(self, taken_at: datetime, rows: Sequence[SnapshotRow], *, period: str) -> None:

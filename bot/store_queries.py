@@ -1,4 +1,4 @@
-"""SQL for snapshots, Teams conversation references and ledger rows, run inside a Store transaction.
+"""SQL for snapshots, Teams conversation references and ledger reads, run inside a Store transaction.
 
 Each function takes an open :class:`~sqlalchemy.ext.asyncio.AsyncConnection` (the caller owns the
 transaction) and the dialect's ``insert`` construct (``ON CONFLICT`` differs in spelling only).
@@ -11,12 +11,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot import store_schema as schema
 from bot.report import Snapshot, SnapshotRow
-from bot.store_types import ConversationRef, PostRecord
+from bot.store_types import NOTICE_SUFFIX, ConversationRef, PostRecord
 
 __all__ = [
     "KEEP_SNAPSHOTS",
@@ -24,7 +24,9 @@ __all__ = [
     "insert_snapshot",
     "post_record",
     "select_conversation",
+    "select_last_weekly_post",
     "select_latest_snapshot",
+    "select_post",
     "upsert_conversation",
 ]
 
@@ -46,6 +48,23 @@ def post_record(row: Any) -> PostRecord:
         message_ref=row["message_ref"],
         last_error=row["last_error"],
     )
+
+
+async def select_post(conn: AsyncConnection, destination: str, period: str) -> PostRecord | None:
+    """The ledger row of one destination × period, if any."""
+    t = schema.post_ledger
+    query = select(t).where(t.c.destination == destination, t.c.period == period)
+    row = (await conn.execute(query)).first()
+    return None if row is None else post_record(row._mapping)
+
+
+async def select_last_weekly_post(conn: AsyncConnection) -> PostRecord | None:
+    """The most recently changed ledger row of a scheduled occurrence (not a notice, key or manual)."""
+    t = schema.post_ledger
+    weekly = and_(t.c.period.like("weekly:%"), t.c.period.not_like("%" + NOTICE_SUFFIX))
+    query = select(t).where(weekly).order_by(t.c.updated_at.desc(), t.c.id.desc()).limit(1)
+    row = (await conn.execute(query)).first()
+    return None if row is None else post_record(row._mapping)
 
 
 async def insert_snapshot(

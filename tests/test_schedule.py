@@ -208,6 +208,90 @@ class TestExactlyOnce:
         assert out.read_text().count(PERIOD) == 1
 
 
+class TestSlowReportsAndRepeatedTimes:
+    """The claim outlives a slow report; a wall-clock time that happens twice posts once."""
+
+    async def test_slow_report_renews_the_claim_before_posting(self, store_target: StoreTarget) -> None:
+        """Ten minutes building the report: another replica 16 minutes in still cannot take over."""
+        store, other = await store_target.open(), await store_target.open()
+        clock = FakeClock(MONDAY_9)
+        taken_over: list[bool] = []
+
+        async def slow_report() -> OverageReport:
+            clock.now += timedelta(minutes=10)
+            return make_report(offender("a", "Acme"))
+
+        class Watching(RecordingDestination):
+            async def post(self, report: OverageReport, *, period: str) -> str:
+                taken_over.append(await other.claim(self.name, period, now=clock.now + timedelta(minutes=6)))
+                return await super().post(report, period=period)
+
+        slack = Watching("slack:C1")
+        job = WeeklyJob(
+            schedule=_schedule(), store=store, destinations=[slack], report_factory=slow_report, clock=clock
+        )
+        try:
+            [outcome] = await job.run_occurrence(MONDAY_9)
+        finally:
+            await store.close()
+            await other.close()
+        assert outcome.status == "posted"
+        assert taken_over == [False]
+
+    async def test_claim_lost_during_a_slow_report_is_not_posted(self, store_target: StoreTarget) -> None:
+        """When another replica took the expired claim meanwhile, this one does not post too."""
+        store, other = await store_target.open(), await store_target.open()
+        clock = FakeClock(MONDAY_9)
+
+        async def very_slow_report() -> OverageReport:
+            clock.now += timedelta(minutes=16)
+            assert await other.claim("slack:C1", "key:k", now=clock.now)
+            return make_report(offender("a", "Acme"))
+
+        slack = RecordingDestination("slack:C1")
+        job = WeeklyJob(
+            schedule=_schedule(),
+            store=store,
+            destinations=[slack],
+            report_factory=very_slow_report,
+            clock=clock,
+        )
+        try:
+            with capture_logs() as logs:
+                [outcome] = await job.post_once(key="k")
+        finally:
+            await store.close()
+            await other.close()
+        assert outcome.status == "claimed_elsewhere"
+        assert slack.posts == []
+        assert [e["event"] for e in logs if e["event"] == "weekly_post_claim_lost"] == [
+            "weekly_post_claim_lost"
+        ]
+
+    async def test_repeated_wall_clock_time_posts_once(self, store: Store) -> None:
+        """01:30 New York happens twice when clocks go back; the trigger fires twice, one post."""
+        schedule = _schedule("30 1 * * *", NEW_YORK)
+        first, second = schedule.next_runs(2, datetime(2025, 11, 2, 4, 0, tzinfo=UTC))
+        assert (first.astimezone(UTC).hour, second.astimezone(UTC).hour) == (5, 6)
+        slack = RecordingDestination("slack:C1")
+        clock = FakeClock(first.astimezone(UTC))
+        job = _job(store, [slack], clock, schedule=schedule)
+        assert [o.status for o in await job.run_occurrence(first)] == ["posted"]
+        clock.now = second.astimezone(UTC) + timedelta(seconds=1)
+        assert await job.catch_up() == []
+        assert [o.status for o in await job.run_occurrence(second)] == ["already_posted"]
+        assert [p for p, _ in slack.posts] == ["weekly:2025-11-02T05:30Z"]
+
+    async def test_repeated_time_catches_up_the_first_one(self, store: Store) -> None:
+        """Down at the first 01:30, up at the second: the post is made once, for the first."""
+        schedule = _schedule("30 1 * * *", NEW_YORK)
+        slack = RecordingDestination("slack:C1")
+        clock = FakeClock(datetime(2025, 11, 2, 6, 30, 5, tzinfo=UTC))
+        outcomes = await _job(store, [slack], clock, schedule=schedule).catch_up()
+        assert [o.status for o in outcomes] == ["posted"]
+        assert [p for p, _ in slack.posts] == ["weekly:2025-11-02T05:30Z"]
+
+
 class TestCatchUp:
     """Starting after downtime: post within the grace period, skip (and say so) beyond it."""
 
@@ -427,6 +511,13 @@ class TestSnapshotsAndManualPosts:
         assert ([o.status for o in first], [o.status for o in second]) == (["posted"], ["already_posted"])
         assert [p for p, _ in slack.posts] == ["key:2025-W11"]
         assert await store.snapshot_count() == 1
+
+    async def test_post_once_to_another_channel_saves_no_snapshot(self, store: Store) -> None:
+        """A keyed post with snapshot=False (a non-weekly channel) leaves "last week" alone."""
+        slack = RecordingDestination("slack:C0OTHER")
+        outcomes = await _job(store, [slack], FakeClock(MONDAY_9)).post_once(key="k", snapshot=False)
+        assert [o.status for o in outcomes] == ["posted"]
+        assert await store.snapshot_count() == 0
 
     async def test_post_once_without_key_always_posts(self, store: Store) -> None:
         """Without a key every ``post`` posts, and manual posts leave the weekly snapshots alone."""

@@ -103,6 +103,23 @@ class TestClaim:
         finally:
             await second.close()
 
+    async def test_extend_renews_only_a_live_claim_of_this_store(self, store_target: StoreTarget) -> None:
+        """The holder extends its lease; another store, or a completed post, cannot."""
+        first, second = await store_target.open(), await store_target.open()
+        try:
+            assert await first.claim(DEST, PERIOD, lease_s=900, now=NOW)
+            assert await first.extend(DEST, PERIOD, lease_s=900, now=NOW + timedelta(minutes=10))
+            record = await first.get_post(DEST, PERIOD)
+            assert record is not None
+            assert record.lease_until == NOW + timedelta(minutes=25)
+            assert not await second.claim(DEST, PERIOD, now=NOW + timedelta(minutes=16))
+            assert not await second.extend(DEST, PERIOD, lease_s=900, now=NOW + timedelta(minutes=16))
+            await first.complete(DEST, PERIOD, message_ref="m", now=NOW + timedelta(minutes=17))
+            assert not await first.extend(DEST, PERIOD, lease_s=900, now=NOW + timedelta(minutes=18))
+        finally:
+            await first.close()
+            await second.close()
+
     async def test_last_post_is_the_most_recent_change(self, store: Store) -> None:
         """``last_post`` reports the latest destination, outcome and time."""
         assert await store.last_post() is None

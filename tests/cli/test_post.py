@@ -73,6 +73,22 @@ async def test_post_channel_overrides_and_new_key_posts_again(
     assert [m["channel"] for m in slack.messages()] == ["C0OTHER", "C0OTHER"]
 
 
+async def test_only_weekly_destinations_save_the_snapshot(
+    sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path
+) -> None:
+    """A post to another channel does not become "last week"; a post to OVERAGE_CHANNEL does."""
+    db_url = f"sqlite+aiosqlite:///{tmp_path / 'state.db'}"
+    env = post_env(sandbox, slack, db_url)
+    assert (await run_cli("post", "--channel", "C0OTHER", "--key", "a", env=env, cwd=tmp_path))[0] == 0
+    store = await Store.open(db_url)
+    try:
+        assert await store.snapshot_count() == 0
+        assert (await run_cli("post", "--channel", "C0WEEKLY", "--key", "b", env=env, cwd=tmp_path))[0] == 0
+        assert await store.snapshot_count() == 1
+    finally:
+        await store.close()
+
+
 async def test_post_failure_exits_non_zero(sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path) -> None:
     """A channel the bot is not in fails with exit code 1 and a message naming the destination."""
     slack.channel_errors["C0WEEKLY"] = "not_in_channel"
