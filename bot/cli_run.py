@@ -15,11 +15,14 @@ from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+import aiohttp
 import structlog
 from aiohttp import web
 from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.config import ConfigError, Settings
 from bot.deps import Deps, utc_now
@@ -29,6 +32,9 @@ from bot.schedule import Destination, WeeklyJob, WeeklySchedule
 from bot.server import HealthState, create_web_app
 from bot.store import Store
 from bot.store_types import StoreError
+
+if TYPE_CHECKING:
+    from bot.slack.socket import SlackSocket
 
 __all__ = ["Components", "build_components", "run"]
 
@@ -113,10 +119,18 @@ async def build_components(settings: Settings, *, store: Store, stack: AsyncExit
             )
             health.slack_mode, health.socket = "socket", socket
 
+            connecting: list[asyncio.Task[None]] = []
+
             async def start_slack(_: web.Application) -> None:
-                await socket.start()
+                # Connect in the background: /healthz answers (503) while Slack is unreachable,
+                # and SIGTERM still stops the process.
+                connecting.append(asyncio.create_task(_connect_socket(socket)))
 
             async def stop_slack(_: web.Application) -> None:
+                for task in connecting:
+                    task.cancel()
+                    with suppress(asyncio.CancelledError):
+                        await task
                 await socket.stop()
                 await background.drain()
 
@@ -224,6 +238,20 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+async def _connect_socket(socket: SlackSocket) -> None:
+    """Open the Socket Mode connection; a refusal (e.g. a bad app token) is logged with its fix."""
+    try:
+        await socket.start()
+    except SlackApiError as exc:
+        log.error(
+            "slack_socket_refused",
+            error=exc.response.get("error"),
+            fix="check SLACK_APP_TOKEN: an app-level token (xapp-…) with the connections:write scope",
+        )
+    except (SlackClientError, aiohttp.ClientError, OSError) as exc:
+        log.error("slack_socket_unreachable", error=str(exc), fix="check the network / HTTPS_PROXY")
+
+
 async def run(settings: Settings) -> int:
     """Serve until SIGTERM or SIGINT.
 
@@ -238,10 +266,15 @@ async def run(settings: Settings) -> int:
     """
     setup_logging(settings)
     require_edges(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
     async with AsyncExitStack() as stack:
         store = await open_store(settings)
         stack.push_async_callback(store.close)
         components = await build_components(settings, store=store, stack=stack)
+        stack.push_async_callback(components.deps.service.close_exports)
         runner = web.AppRunner(components.web_app, access_log=None, handle_signals=False)
         await runner.setup()
         stack.push_async_callback(runner.cleanup)
@@ -255,10 +288,6 @@ async def run(settings: Settings) -> int:
             slack="socket" if settings.slack_socket_mode else "http" if settings.slack_enabled else "off",
             teams=settings.teams_enabled,
         )
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
         await stop.wait()
         log.info("server_stopping")
     log.info("server_stopped")

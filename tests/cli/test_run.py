@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
@@ -105,13 +104,10 @@ async def test_serves_overage_and_stops_on_sigterm(
                 health = await response.json()
             assert health["slack"]["mode"] == "http"
             body = slash_command(slack)
-            started = time.monotonic()
             async with session.post(bot.url + "/slack/events", data=body, headers=sign(body)) as response:
                 assert response.status == 200
-            ack_s = time.monotonic() - started
             await slack.wait_for(lambda: slack.files, timeout_s=20)
         code, logs = await bot.stop()
-    assert ack_s < 3.0  # Slack's limit; bench/ack.py measures the real figure
     assert code == 0
     [message] = slack.messages()
     assert message["channel"] == "C0BILLING"
