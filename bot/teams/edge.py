@@ -29,7 +29,14 @@ from bot.teams.handlers import register_handlers
 from bot.teams.links import ExportLinks
 from bot.teams.sdk_config import build_connection_manager, build_host_validator
 
-__all__ = ["AGENT_CONFIGURATION_KEY", "TEAMS_EDGE", "TeamsEdge", "create_teams_edge", "install_teams"]
+__all__ = [
+    "AGENT_CONFIGURATION_KEY",
+    "TEAMS_EDGE",
+    "TeamsEdge",
+    "create_teams_edge",
+    "install_teams",
+    "resolve_public_url",
+]
 
 AGENT_CONFIGURATION_KEY = "agent_configuration"
 """The (string) key under which the SDK's ``jwt_authorization_decorator`` looks up its settings."""
@@ -73,7 +80,18 @@ TEAMS_EDGE = web.AppKey("teams_edge", TeamsEdge)
 """Where :func:`install_teams` keeps the edge on the server application."""
 
 
-def _public_url(settings: Settings) -> str:
+def resolve_public_url(settings: Settings) -> str:
+    """The bot's public base URL, as export links use it.
+
+    Args:
+        settings: the configuration.
+
+    Returns:
+        ``PUBLIC_URL``, or ``http://HOST:PORT`` in anonymous mode when it is unset.
+
+    Raises:
+        ConfigError: ``PUBLIC_URL`` is unset, or not https, outside anonymous mode.
+    """
     if settings.public_url:
         if not settings.teams_allow_anonymous and not settings.public_url.lower().startswith("https://"):
             raise ConfigError(
@@ -104,7 +122,7 @@ def create_teams_edge(settings: Settings, deps: Deps, *, links: ExportLinks | No
         ConfigError: Teams credentials or ``PUBLIC_URL`` are missing, or ``PUBLIC_URL`` is not https
             outside anonymous mode.
     """
-    public_url = _public_url(settings)
+    public_url = resolve_public_url(settings)
     connections = build_connection_manager(settings)
     auth_configuration = connections.get_default_connection_configuration()
     host_validator = build_host_validator(settings)
