@@ -37,10 +37,10 @@ class TeamsError(Exception):
 class TeamsNotInstalledError(TeamsError):
     """The bot has no conversation reference for the channel (the app was never installed there)."""
 
+    # message + remediation must stay under the 300 characters a failure reason keeps (describe_error)
     default_remediation = (
-        "Install the app in that team first (Teams → Apps → Manage your apps → Upload the package from "
-        "`overage-bot teams-package`, then Add to a team and pick the channel), or send "
-        "`@Overage overage` in the channel once; then retry."
+        "Install the app in that team first (Teams → Apps → Add to a team, pick this channel) "
+        "or @mention the bot there once, then retry."
     )
 
 

@@ -89,7 +89,7 @@ class TeamsChannelPoster:
         ref = await store.get_conversation(self.channel_id) if store is not None else None
         if ref is None:
             raise TeamsNotInstalledError(
-                f"The bot has no conversation reference for Teams channel {self.channel_id}."
+                f"No conversation reference is stored for Teams channel {self.channel_id}."
             )
         if not self._edge.anonymous and not self._edge.host_validator.is_allowed(ref.service_url):
             raise TeamsServiceUrlError(

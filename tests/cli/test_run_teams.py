@@ -11,7 +11,7 @@ import pytest
 from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, RunningSandbox, run_sandbox, seed_companies
 from tests.cli.process import run_cli, start_bot
 from tests.fakes.bot_connector import FakeConnector, run_fake_connector
-from tests.teams._activities import personal_message
+from tests.teams._activities import card_action, personal_message
 
 
 @pytest.fixture(name="sandbox")
@@ -64,3 +64,37 @@ async def test_anonymous_mode_refused_on_a_public_host(sandbox: RunningSandbox, 
     code, _, err = await run_cli("run", env=env, cwd=tmp_path)
     assert code == 2
     assert "TEAMS_ALLOW_ANONYMOUS" in err
+
+
+async def test_export_link_token_never_logged_by_the_process(
+    sandbox: RunningSandbox, connector: FakeConnector, tmp_path: Path
+) -> None:
+    """CSV button → link card → download from the real process: 200 with the CSV, token absent from its logs."""
+    env = {**teams_env(sandbox, tmp_path), "HOST": "127.0.0.1", "LOG_LEVEL": "DEBUG"}
+    async with start_bot(env, cwd=tmp_path) as bot:
+        async with aiohttp.ClientSession() as session:
+            click = card_action(connector.service_url, "export_csv", {"q": ""})
+            async with session.post(bot.url + "/api/messages", json=click) as response:
+                assert response.status == 200
+                answer = await response.json()
+            [action] = answer["value"]["actions"]
+            assert action["type"] == "Action.OpenUrl"
+            url = str(action["url"])
+            assert url.startswith(bot.url + "/exports/")
+            token = url.removeprefix(bot.url + "/exports/")
+            async with session.get(url) as download:
+                assert download.status == 200
+                assert download.headers["Content-Disposition"].startswith('attachment; filename="overage-')
+                body = (await download.read()).decode("utf-8-sig")
+        code, logs = await bot.stop()
+    assert code == 0
+    assert body.splitlines()[0].startswith("Company Name,")
+    assert len(body.splitlines()) > 1
+    assert "teams_export_link_issued" in logs  # the click and the download were logged …
+    assert "teams_export_downloaded" in logs
+    payload, _, signature = token.partition(".")
+    assert len(payload) > 20
+    assert len(signature) > 20
+    assert token not in logs  # … but never with the token, nor either half of it
+    assert payload not in logs
+    assert signature not in logs

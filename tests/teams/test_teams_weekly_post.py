@@ -9,6 +9,7 @@ import pytest
 
 from bot.sandbox.data import over_limit_companies
 from bot.schedule import WeeklyJob, WeeklySchedule
+from bot.schedule_types import describe_error
 from bot.store_types import ConversationRef
 from bot.teams.errors import TeamsNotInstalledError, TeamsPostError, TeamsServiceUrlError
 from bot.teams.poster import TeamsChannelPoster
@@ -112,6 +113,15 @@ class TestPoster:
                 )
             assert "Install the app in that team first" in caught.value.remediation
             assert bot.connector.calls == []
+
+    def test_not_installed_reason_survives_the_300_character_cut(self) -> None:
+        """The schedule keeps 300 characters of a failure reason: the fix fits whole even for a long id."""
+        channel = "19:" + "a" * 64 + "@thread.tacv2"
+        reason = describe_error(
+            TeamsNotInstalledError(f"No conversation reference is stored for Teams channel {channel}.")
+        )
+        assert channel in reason
+        assert reason.endswith("then retry.")
 
     async def test_connector_refusal_is_a_typed_error(self) -> None:
         """A 403 from the Connector (bot removed or blocked) raises TeamsPostError with the status."""
