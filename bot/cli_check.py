@@ -170,58 +170,9 @@ async def _database(settings: Settings) -> tuple[CheckLine, Store | None]:
 
 
 async def _teams(settings: Settings, store: Store | None) -> list[CheckLine]:
-    if not settings.teams_enabled:
-        lines = [CheckLine("Teams", True, "not configured (TEAMS_CLIENT_ID unset): Teams is off")]
-        if settings.teams_channel:
-            lines.append(
-                CheckLine(
-                    "Teams channel",
-                    False,
-                    f"TEAMS_CHANNEL={settings.teams_channel} is set but Teams is not configured: "
-                    "the weekly Teams post will not happen",
-                    "set TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID, or unset TEAMS_CHANNEL",
-                )
-            )
-        return lines
-    lines = []
-    if settings.teams_allow_anonymous:
-        lines.append(
-            CheckLine(
-                "Teams",
-                False,
-                "TEAMS_ALLOW_ANONYMOUS=true: incoming tokens are not checked",
-                "unset TEAMS_ALLOW_ANONYMOUS outside local testing",
-            )
-        )
-    else:
-        lines.append(
-            CheckLine(
-                "Teams credentials",
-                True,
-                f"client {settings.teams_client_id} in tenant {settings.teams_tenant_id}",
-            )
-        )
-    if not settings.public_url:
-        lines.append(
-            CheckLine(
-                "Teams links",
-                False,
-                "PUBLIC_URL unset: export links cannot be built",
-                "set PUBLIC_URL to the bot's public https address",
-            )
-        )
-    if settings.teams_channel:
-        ref = await store.get_conversation(settings.teams_channel) if store is not None else None
-        lines.append(
-            CheckLine(
-                "Teams channel",
-                ref is not None,
-                f"{settings.teams_channel}: "
-                + ("reference stored" if ref else "no conversation reference stored"),
-                "install the app in that team (or @mention the bot in the channel once)",
-            )
-        )
-    return lines
+    from bot.teams.checks import teams_checks  # the Teams SDK is only imported when checked
+
+    return [CheckLine(c.item, c.ok, c.detail, c.fix) for c in await teams_checks(settings, store)]
 
 
 async def run_checks(settings: Settings) -> list[CheckLine]:

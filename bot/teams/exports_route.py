@@ -73,7 +73,7 @@ def export_route(links: ExportLinks, deps: Deps) -> web.RouteDef:
             log.info("teams_export_link_rejected")
             return _not_found()
         try:
-            async with deps.service.export_file(claims.kind, query=claims.query) as export:
+            async with deps.service.export_file(claims.kind, query=claims.query, fresh=True) as export:
                 response = web.StreamResponse(
                     status=200,
                     headers={

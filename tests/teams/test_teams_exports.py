@@ -115,6 +115,14 @@ class TestDownload:
             workbook = openpyxl.load_workbook(io.BytesIO(download.body), read_only=True)
             assert len(list(workbook.active.iter_rows())) == 16  # header + 15
 
+    async def test_every_download_is_a_fresh_keepnet_export(self) -> None:
+        """Each download fetches a fresh export from Keepnet (no cached file is handed out)."""
+        async with run_teams_bot(companies=over_limit_companies(5)) as bot:
+            url = await _link(bot, "export_csv")
+            assert (await bot.get(url)).status == 200
+            assert (await bot.get(url)).status == 200
+            assert len(bot.sandbox.state.stats.export_bodies) == 2
+
     async def test_find_query_travels_in_the_link(self) -> None:
         """A button on a `find` report exports with the same search text."""
         async with run_teams_bot() as bot:
