@@ -227,8 +227,14 @@ class WeeklyJob:
             await self._release(name, period, "cancelled while posting (shutdown)")
             raise
         except Exception as exc:  # noqa: BLE001 - any Keepnet/chat failure: logged, claim released, retried
+            # A typed error carries its own fix; only an unexpected one needs the traceback.
+            expected = isinstance(getattr(exc, "remediation", None), str)
             _log.warning(
-                "weekly_post_failed", destination=name, period=period, error=describe_error(exc), exc_info=exc
+                "weekly_post_failed",
+                destination=name,
+                period=period,
+                error=describe_error(exc),
+                exc_info=None if expected else exc,
             )
             await self._release(name, period, describe_error(exc))
             return PostOutcome(name, "failed", error=describe_error(exc), attempts=1)
