@@ -2,13 +2,14 @@
 
 :func:`create_teams_edge` builds everything once; :func:`bot.teams.routes.teams_routes` gives the
 aiohttp routes and :func:`install_teams` puts on the server application what the SDK's JWT
-decorator reads from it (``app["agent_configuration"]``).
+decorator reads from it (``app["agent_configuration"]``) and the shutdown hook that drains the
+message turns still running in the background (:meth:`TeamsEdge.drain`).
 """
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import structlog
 from aiohttp import web
@@ -28,6 +29,7 @@ from bot.deps import Deps
 from bot.teams.handlers import register_handlers
 from bot.teams.links import ExportLinks
 from bot.teams.sdk_config import build_connection_manager, build_host_validator
+from bot.teams.turns import BackgroundTurns
 
 __all__ = [
     "AGENT_CONFIGURATION_KEY",
@@ -58,6 +60,7 @@ class TeamsEdge:
         links: the export link minter/verifier.
         host_validator: which serviceUrls the bot talks to.
         public_url: the bot's public address (export links start with it).
+        turns: message turns running after their 202 (see :mod:`bot.teams.turns`).
     """
 
     settings: Settings
@@ -69,11 +72,18 @@ class TeamsEdge:
     links: ExportLinks
     host_validator: OutboundHostValidator
     public_url: str
+    turns: BackgroundTurns = field(default_factory=BackgroundTurns, compare=False, repr=False)
 
     @property
     def anonymous(self) -> bool:
         """True in ``TEAMS_ALLOW_ANONYMOUS`` mode (no tokens either way)."""
         return self.settings.teams_allow_anonymous
+
+    async def drain(self) -> None:
+        """Wait for the message turns still running in the background (on shutdown)."""
+        if self.turns:
+            log.info("teams_turns_draining", in_flight=len(self.turns))
+        await self.turns.drain()
 
 
 TEAMS_EDGE = web.AppKey("teams_edge", TeamsEdge)
@@ -151,7 +161,8 @@ def install_teams(web_app: web.Application, edge: TeamsEdge) -> None:
     """Put on the server application what the Teams routes need; call before the server starts.
 
     Sets ``web_app["agent_configuration"]`` (a plain string key: the SDK's JWT decorator reads it
-    that way) and ``web_app[TEAMS_EDGE]``.
+    that way) and ``web_app[TEAMS_EDGE]``, and appends to ``web_app.on_cleanup`` a hook that waits
+    for the message turns still running (the server has stopped taking requests by then).
 
     Args:
         web_app: the bot's aiohttp application.
@@ -161,3 +172,8 @@ def install_teams(web_app: web.Application, edge: TeamsEdge) -> None:
         warnings.simplefilter("ignore", web.NotAppKeyWarning)
         web_app[AGENT_CONFIGURATION_KEY] = edge.auth_configuration
     web_app[TEAMS_EDGE] = edge
+
+    async def drain_turns(_: web.Application) -> None:
+        await edge.drain()
+
+    web_app.on_cleanup.append(drain_turns)

@@ -5,18 +5,28 @@ Only ``/api/messages`` carries the SDK's JWT check (its decorator, not the app-w
 token is checked at all. The decorator reads
 ``request.app["agent_configuration"]``: call :func:`bot.teams.edge.install_teams` on the server
 application too.
+
+Teams gives up on a message after 10–15 s ("Unable to reach app") and may deliver it again, while an
+``overage`` turn can wait on Keepnet longer than that. So a ``message`` activity (typed commands and
+``Action.Submit`` clicks alike) is answered 202 as soon as it is authenticated and read, and its turn
+runs in the background (:mod:`bot.teams.turns`), replying through the Bot Connector. Everything else
+— invokes, whose answer is the HTTP body, installs, anything the SDK would refuse — runs inline.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import cast
+from typing import Any, cast
 
 from aiohttp import web
+from microsoft_agents.activity import Activity, ActivityTypes, DeliveryModes
 from microsoft_agents.hosting.aiohttp import jwt_authorization_decorator, start_agent_process
+from microsoft_agents.hosting.core.authorization import ClaimsIdentity
+from pydantic import ValidationError
 
 from bot.teams.edge import TeamsEdge
 from bot.teams.exports_route import export_route
+from bot.teams.turns import ReadRequest
 
 __all__ = ["MESSAGES_PATH", "teams_routes"]
 
@@ -25,8 +35,40 @@ MESSAGES_PATH = "/api/messages"
 _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+async def _read_json(request: web.Request) -> dict[str, Any] | None:
+    """The body as a JSON object, or ``None`` (the SDK then answers the bad request itself)."""
+    try:
+        body = await request.json()  # aiohttp keeps the bytes: the SDK can read them again
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _runs_in_background(edge: TeamsEdge, body: dict[str, Any], claims: ClaimsIdentity | None) -> bool:
+    """True for a message the SDK would accept: the same checks as its ``process_request``."""
+    try:
+        activity = Activity.model_validate(body)
+    except ValidationError:
+        return False
+    if activity.type != ActivityTypes.message or not activity.conversation or not activity.conversation.id:
+        return False
+    if activity.delivery_mode == DeliveryModes.expect_replies:
+        return False  # the replies are the HTTP body
+    # The SDK's serviceUrl check (host list, token claim); a refusal is answered inline, as before.
+    return edge.adapter._validate_service_url(claims or ClaimsIdentity(), activity)
+
+
 def _messages_handler(edge: TeamsEdge) -> _Handler:
     async def messages(request: web.Request) -> web.StreamResponse:
+        body = await _read_json(request)
+        claims = cast(ClaimsIdentity | None, request.get("claims_identity"))  # set by the JWT check
+        if body is not None and _runs_in_background(edge, body, claims):
+            edge.turns.start(
+                edge.adapter,
+                edge.agent_app,
+                ReadRequest(body, claims_identity=claims, headers=request.headers),
+            )
+            return web.Response(status=202)
         response = await start_agent_process(request, edge.agent_app, edge.adapter)
         return response if response is not None else web.Response(status=202)
 

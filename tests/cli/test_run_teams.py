@@ -51,7 +51,7 @@ async def test_teams_only_process_answers_overage(
                 assert response.status in (200, 201, 202)
         code, logs = await bot.stop()
     assert code == 0
-    [reply] = connector.messages()
+    [reply] = connector.messages()  # the turn ran after the 202; SIGTERM waited for its reply
     card = reply.body["attachments"][0]
     assert card["contentType"] == "application/vnd.microsoft.card.adaptive"
     assert "customers are over their license limit" in str(card["content"])

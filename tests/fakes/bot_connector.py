@@ -10,13 +10,15 @@ A real aiohttp server on 127.0.0.1 port 0, reached through the activities' ``ser
 
 Conversation ids arrive with ``:@;=`` unencoded, so one catch-all route parses the path.
 Set :attr:`FakeConnector.fail_status` to answer every call with that status instead.
+Message turns reply after the bot's 202, so tests wait for them with :meth:`FakeConnector.wait_for`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,6 +86,7 @@ class FakeConnector:
     fail_status: int | None = None
     issued_ids: list[str] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
 
     @property
     def service_url(self) -> str:
@@ -98,6 +101,26 @@ class FakeConnector:
     def messages(self) -> list[ConnectorCall]:
         """Sent and reply activities of type message (typing and traces left out)."""
         return [c for c in self.calls if c.kind in ("send", "reply") and c.body.get("type") == "message"]
+
+    async def record(self, call: ConnectorCall) -> None:
+        """Record a call and wake :meth:`wait_for`."""
+        async with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+
+    async def wait_for(self, predicate: Callable[[], object], *, timeout_s: float = 10.0) -> None:
+        """Wait until ``predicate()`` is truthy, checked after every recorded call (bounded).
+
+        Args:
+            predicate: e.g. ``lambda: fake.messages()``.
+            timeout_s: give up after this long (raises AssertionError).
+        """
+        async with self._changed:
+            try:
+                await asyncio.wait_for(self._changed.wait_for(predicate), timeout_s)
+            except TimeoutError:
+                kinds = [(c.kind, c.body.get("type")) for c in self.calls]
+                raise AssertionError(f"timed out waiting; calls so far: {kinds}") from None
 
 
 def _parse(path: str) -> tuple[str, str | None] | None:
@@ -130,7 +153,7 @@ def _app(fake: FakeConnector) -> web.Application:
             headers=dict(request.headers),
             body=body,
         )
-        fake.calls.append(call)
+        await fake.record(call)
         if fake.fail_status is not None:
             return web.json_response(
                 {"error": {"code": "MessageWritesBlocked", "message": "blocked"}}, status=fake.fail_status

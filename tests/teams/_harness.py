@@ -25,7 +25,7 @@ from bot.store import Store
 from bot.teams.edge import TeamsEdge, create_teams_edge, install_teams
 from bot.teams.links import ExportLinks
 from bot.teams.routes import teams_routes
-from tests.fakes.bot_connector import FakeConnector, run_fake_connector
+from tests.fakes.bot_connector import ConnectorCall, FakeConnector, run_fake_connector
 
 __all__ = ["LINK_SECRET", "Clock", "Reply", "TeamsBot", "run_teams_bot"]
 
@@ -82,10 +82,34 @@ class TeamsBot:
     deps: Deps
     edge: TeamsEdge
     clock: Clock
+    runner: web.AppRunner
+    stopped: bool = False
+
+    async def stop(self) -> None:
+        """Shut the server down as ``overage-bot run`` does on SIGTERM (cleanup hooks included); once."""
+        if not self.stopped:
+            self.stopped = True
+            await self.runner.cleanup()
 
     async def send(self, activity: dict[str, Any], *, headers: dict[str, str] | None = None) -> Reply:
-        """POST an activity to /api/messages, as the Bot Connector does."""
+        """POST an activity to /api/messages, as the Bot Connector does (a message's turn may still run)."""
         return await self.request("POST", "/api/messages", json_body=activity, headers=headers)
+
+    async def settle(self) -> None:
+        """Wait until the message turns running after their 202 have finished."""
+        await self.edge.drain()
+
+    async def send_and_settle(self, activity: dict[str, Any]) -> Reply:
+        """POST an activity and wait for its turn to finish (for tests that check what did not happen)."""
+        reply = await self.send(activity)
+        await self.settle()
+        return reply
+
+    async def replies(self, count: int = 1) -> list[ConnectorCall]:
+        """Wait until the fake Connector has ``count`` messages from the bot; then the turns finish."""
+        await self.connector.wait_for(lambda: len(self.connector.messages()) >= count)
+        await self.settle()
+        return self.connector.messages()
 
     async def get(self, url_or_path: str) -> Reply:
         """GET a path or a full URL on the bot."""
@@ -163,10 +187,9 @@ async def run_teams_bot(
         install_teams(web_app, edge)
         runner = web.AppRunner(web_app)
         await runner.setup()
-        stack.push_async_callback(runner.cleanup)
         await web.SockSite(runner, sock).start()
         http = await stack.enter_async_context(aiohttp.ClientSession())
-        yield TeamsBot(
+        bot = TeamsBot(
             url=url,
             http=http,
             connector=connector,
@@ -176,4 +199,7 @@ async def run_teams_bot(
             deps=deps,
             edge=edge,
             clock=clock,
+            runner=runner,
         )
+        stack.push_async_callback(bot.stop)
+        yield bot

@@ -111,7 +111,7 @@ class TestMessagesEndpoint:
         async with run_teams_bot() as bot:
             activity = personal_message(bot.connector.service_url, "overage help")
             assert (await bot.send(activity, headers={"Authorization": "Bearer not.a.jwt"})).status == 202
-            [call] = bot.connector.messages()
+            [call] = await bot.replies()
             assert "authorization" not in {name.lower() for name in call.headers}
 
 

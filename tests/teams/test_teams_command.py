@@ -48,6 +48,7 @@ def _card_text(card: dict[str, Any]) -> str:
 async def _only_reply(bot: TeamsBot, activity: dict[str, Any]) -> ConnectorCall:
     reply = await bot.send(activity)
     assert reply.status == 202
+    await bot.replies()
     assert len(bot.connector.calls) == 1, [c.body.get("type") for c in bot.connector.calls]  # no typing
     [call] = bot.connector.calls
     assert call.kind == "reply"

@@ -74,7 +74,7 @@ class TestUnexpectedErrors:
 
             monkeypatch.setattr(bot.deps.service, "report", boom)
             await bot.send(personal_message(bot.connector.service_url))
-            [call] = bot.connector.messages()
+            [call] = await bot.replies()
             assert "Something went wrong" in call.text
             assert "exploded" not in call.text
 

@@ -59,7 +59,7 @@ class TestButtons:
                 submit_message(bot.connector.service_url, {"verb": "export_xlsx", "q": ""})
             )
             assert reply.status == 202
-            [call] = bot.connector.messages()
+            [call] = await bot.replies()
             assert call.query.get("isTargetedActivity") == "true"
             assert call.body["recipient"]["aadObjectId"]
             download = await bot.get(_open_url(call.cards[0]))
@@ -76,7 +76,7 @@ class TestButtons:
         """An Action.Submit with an unknown verb gets a short text reply."""
         async with run_teams_bot() as bot:
             await bot.send(submit_message(bot.connector.service_url, {"verb": "nope"}, where="personal"))
-            [call] = bot.connector.messages()
+            [call] = await bot.replies()
             assert "not supported" in call.text
 
     async def test_denied_user_gets_no_link(self) -> None:

@@ -64,7 +64,7 @@ class TestRememberingChannels:
     async def test_channel_message_stores_the_id_without_message_id(self) -> None:
         """A channel @mention (id with ;messageid=) stores the channel id without it."""
         async with run_teams_bot() as bot:
-            await bot.send(channel_message(bot.connector.service_url, "overage help"))
+            await bot.send_and_settle(channel_message(bot.connector.service_url, "overage help"))
             ref = await bot.store.get_conversation(CHANNEL_ID)
             assert ref is not None
             assert ";" not in ref.channel_id
@@ -72,7 +72,7 @@ class TestRememberingChannels:
     async def test_personal_chat_is_not_a_destination(self) -> None:
         """A 1:1 message stores nothing."""
         async with run_teams_bot() as bot:
-            await bot.send(personal_message(bot.connector.service_url, "overage help"))
+            await bot.send_and_settle(personal_message(bot.connector.service_url, "overage help"))
             assert await bot.store.get_conversation("a:1personalChatIdWith=Chars") is None
 
 
