@@ -9,14 +9,15 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
+import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
-from bot.cron import build_trigger
 from bot.deps import utc_now
 from bot.keepnet.errors import KeepnetError
 from bot.runtime import build_keepnet_client, setup_logging
+from bot.schedule import WeeklySchedule
 from bot.store import Store
 from bot.store_types import StoreError
 
@@ -65,11 +66,9 @@ async def _slack(settings: Settings) -> list[CheckLine]:
                 )
             )
         return lines
-    client = AsyncWebClient(
-        token=settings.slack_bot_token.get_secret_value(),
-        base_url=settings.slack_api_url,
-        proxy=settings.https_proxy,
-    )
+    from bot.slack.app import build_web_client
+
+    client = build_web_client(settings)
     try:
         auth = await client.auth_test()
     except SlackApiError as exc:
@@ -82,9 +81,15 @@ async def _slack(settings: Settings) -> list[CheckLine]:
                 "copy the Bot User OAuth Token (xoxb-…) into SLACK_BOT_TOKEN",
             )
         ]
-    except SlackClientError as exc:
+    except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
+        reason = str(exc) or type(exc).__name__
         return [
-            CheckLine("Slack token", False, f"Slack unreachable: {exc}", "check the network / HTTPS_PROXY")
+            CheckLine(
+                "Slack token",
+                False,
+                f"Slack unreachable: {reason}",
+                "check SLACK_API_URL, the network and HTTPS_PROXY",
+            )
         ]
     scopes = {s.strip() for s in str(auth.headers.get("x-oauth-scopes", "")).split(",") if s.strip()}
     missing = [scope for scope in REQUIRED_SLACK_SCOPES if scope not in scopes]
@@ -138,22 +143,18 @@ async def _membership(client: AsyncWebClient, channel: str) -> CheckLine:
                 f"invite the bot: /invite @overage-bot in {channel} (OVERAGE_CHANNEL must be a channel id such as C0123456789)",
             )
         return CheckLine("Weekly channel", False, f"{channel}: {error}", "check OVERAGE_CHANNEL")
+    except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
+        reason = str(exc) or type(exc).__name__
+        return CheckLine(
+            "Weekly channel", False, f"{channel}: Slack unreachable: {reason}", "check the network"
+        )
     return CheckLine("Weekly channel", True, f"{channel}: the bot can post there")
 
 
 def _schedule(settings: Settings) -> CheckLine:
     if not (settings.overage_channel or settings.teams_channel):
         return CheckLine("Schedule", True, "no weekly post (OVERAGE_CHANNEL / TEAMS_CHANNEL unset)")
-    trigger = build_trigger(settings.overage_schedule, settings.tz)
-    runs = []
-    previous = None
-    now = utc_now().astimezone(settings.tz)
-    for _ in range(3):
-        fire = trigger.get_next_fire_time(previous, previous + timedelta(seconds=1) if previous else now)
-        if fire is None:
-            break
-        runs.append(fire)
-        previous = fire
+    runs = WeeklySchedule.from_settings(settings).next_runs(3, utc_now())
     shown = ", ".join(run.astimezone(settings.tz).strftime("%a %Y-%m-%d %H:%M") for run in runs)
     return CheckLine(
         "Schedule", True, f"{settings.overage_schedule!r} in {settings.overage_timezone}: next {shown}"
@@ -163,8 +164,12 @@ def _schedule(settings: Settings) -> CheckLine:
 async def _database(settings: Settings) -> tuple[CheckLine, Store | None]:
     try:
         store = await Store.open(settings.overage_db_url)
+    except StoreError as exc:
+        return CheckLine("Database", False, exc.message, exc.remediation), None
+    try:
         await store.ping()
     except StoreError as exc:
+        await store.close()
         return CheckLine("Database", False, exc.message, exc.remediation), None
     return CheckLine("Database", True, f"{store.dialect} reachable, schema up to date"), store
 

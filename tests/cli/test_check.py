@@ -13,7 +13,7 @@ import pytest
 from bot.cli_check import run_checks
 from bot.config import Settings, load_settings
 from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, RunningSandbox, run_sandbox, seed_companies
-from tests.cli.process import run_cli
+from tests.cli.process import free_port, run_cli
 from tests.fakes.slack_api import FakeSlack, run_fake_slack
 from tests.scenario.harness import BOT_TOKEN, SIGNING_SECRET
 
@@ -139,3 +139,14 @@ async def test_failed_check_exits_one(sandbox: RunningSandbox, slack: FakeSlack,
     assert code == 1
     assert "✗ Slack token" in out
     assert out.splitlines()[-1].endswith("check(s) failed.")
+
+
+async def test_slack_unreachable_is_a_failed_line_not_a_crash(
+    sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path
+) -> None:
+    """Slack's API address not answering gives a ✗ line with the fix and exit 1, no traceback."""
+    env = {**check_env(sandbox, slack, tmp_path), "SLACK_API_URL": f"http://127.0.0.1:{free_port()}/api/"}
+    code, out, err = await run_cli("check", env=env, cwd=tmp_path)
+    assert code == 1
+    assert "✗ Slack token: Slack unreachable" in out
+    assert "Traceback" not in err
