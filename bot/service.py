@@ -157,6 +157,10 @@ class ReportService:
         """
         return report.generated_at < asked_at
 
+    def cached_queries(self) -> tuple[str, ...]:
+        """The queries whose report data is held in memory (for tests and diagnostics)."""
+        return tuple(self._cache)
+
     def now(self) -> datetime:
         """The current time on this service's clock (aware UTC), e.g. for :meth:`is_cached`."""
         return self._clock()
@@ -181,19 +185,26 @@ class ReportService:
     async def _load(self, key: str) -> _Fetched:
         self.keepnet_fetches += 1
         started = self._monotonic()
-        over, customers = await asyncio.gather(
-            self._client.fetch_over_limit(key), self._client.count_customers(key)
-        )
+        try:
+            async with asyncio.TaskGroup() as group:  # one failing call cancels the other
+                over_task = group.create_task(self._client.fetch_over_limit(key))
+                count_task = group.create_task(self._client.count_customers(key))
+        except BaseExceptionGroup as group_error:  # callers expect the typed error itself
+            raise group_error.exceptions[0] from None
+        over, customers = over_task.result(), count_task.result()
+        now = self._monotonic()
         fetched = _Fetched(
             companies=over.companies,
             customer_count=customers,
             generated_at=self._clock(),
-            fetched_monotonic=self._monotonic(),
+            fetched_monotonic=now,
         )
+        # Expired entries go, so that many different `find` texts cannot pile up in memory.
+        self._cache = {k: v for k, v in self._cache.items() if now - v.fetched_monotonic < self._cache_s}
         self._cache[key] = fetched
         log.info(
             "keepnet_report_fetched",
-            query=key,
+            find=bool(key),
             over_limit=len(over.companies),
             customers=customers,
             pages=over.pages_read,

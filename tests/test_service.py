@@ -15,7 +15,7 @@ import pytest
 from structlog.testing import capture_logs
 
 from bot.keepnet.client import KeepnetClient
-from bot.keepnet.errors import KeepnetError
+from bot.keepnet.errors import KeepnetError, KeepnetUnavailableError
 from bot.keepnet.models import ExportKind
 from bot.report import Snapshot, SnapshotRow
 from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, RunningSandbox, run_sandbox, seed_companies
@@ -324,3 +324,21 @@ class TestSharedExports:
         sandbox.state.faults.role = "Reseller"
         await _read(exporting)
         assert exports(sandbox) == 2
+
+
+async def test_expired_find_results_are_not_kept(service: ReportService, clock: FakeClock) -> None:
+    """Many different find texts do not pile up: entries older than the cache time are dropped."""
+    for text in ("a", "b", "c"):
+        await service.report(query=text)
+    clock.mono += 61
+    await service.report(query="d")
+    assert service.cached_queries() == ("d",)
+
+
+async def test_one_failing_call_fails_the_report_with_its_typed_error(
+    sandbox: RunningSandbox, service: ReportService
+) -> None:
+    """A Keepnet failure reaches the caller as the typed error, not wrapped in a group."""
+    sandbox.state.faults.fail_5xx = 1000
+    with pytest.raises(KeepnetUnavailableError):
+        await service.report()
