@@ -13,7 +13,7 @@ from datetime import UTC, tzinfo
 from pathlib import Path
 
 from bot.cli_run import open_store
-from bot.config import ConfigError, Settings
+from bot.config import SLACK_CHANNEL_ID, ConfigError, Settings
 from bot.deps import Deps, utc_now
 from bot.formatting import fmt_generated
 from bot.keepnet.errors import KeepnetConfigError
@@ -56,7 +56,12 @@ def exit_code(outcomes: Sequence[PostOutcome]) -> int:
 def _destinations(
     settings: Settings, deps: Deps, *, channel: str | None, teams_channel: str | None
 ) -> list[Destination]:
-    slack_channels = [channel] if channel else []
+    if channel and not SLACK_CHANNEL_ID.match(channel.strip()):
+        raise ConfigError(
+            f"--channel {channel!r} is not a Slack channel id: use the id such as C0123456789 "
+            "(channel details → bottom of the About tab), not the #name"
+        )
+    slack_channels = [channel.strip()] if channel else []
     teams_channels = [teams_channel] if teams_channel else []
     if not channel and not teams_channel:
         slack_channels = (

@@ -8,6 +8,7 @@ message names the variable; the CLI prints it and exits with code 2, without a t
 from __future__ import annotations
 
 import ipaddress
+import re
 import ssl
 from pathlib import Path
 from typing import Annotated, Literal
@@ -17,9 +18,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["DEFAULT_KEEPNET_BASE_URL", "ConfigError", "Settings", "load_settings"]
+__all__ = ["DEFAULT_KEEPNET_BASE_URL", "SLACK_CHANNEL_ID", "ConfigError", "Settings", "load_settings"]
 
 DEFAULT_KEEPNET_BASE_URL = "https://api.keepnetlabs.com"
+
+
+SLACK_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 
 
 class ConfigError(Exception):
@@ -143,10 +147,50 @@ class Settings(BaseSettings):
         _check_http_url(url, example="https://overage-bot.example.com")
         return url
 
+    @model_validator(mode="before")
+    @classmethod
+    def _strip_values(cls, data: object) -> object:
+        """Drop the stray spaces and newlines that copy-paste leaves around tokens and ids."""
+        if isinstance(data, dict):
+            return {key: value.strip() if isinstance(value, str) else value for key, value in data.items()}
+        return data
+
     @field_validator("overage_allowed_users", "overage_allowed_channels", mode="before")
     @classmethod
     def _ids(cls, value: object) -> object:
         return _split_ids(value)
+
+    @field_validator("overage_allowed_users", "overage_allowed_channels")
+    @classmethod
+    def _not_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for item in value:
+            if item.startswith(("@", "#")) or any(ch.isspace() for ch in item):
+                raise ValueError(
+                    f"{item!r} is a name, not an id: use Slack ids (users U…: profile ⋮ → Copy member ID; "
+                    "channels C…: bottom of the channel's details) or Teams ids (Azure AD object ids, 19:… "
+                    "conversation ids)"
+                )
+        return value
+
+    @field_validator("overage_channel")
+    @classmethod
+    def _weekly_channel(cls, value: str | None) -> str | None:
+        if value and not SLACK_CHANNEL_ID.match(value):
+            raise ValueError(
+                f"{value!r} is not a Slack channel id: use the id such as C0123456789 (channel details → "
+                "bottom of the About tab), not the #name"
+            )
+        return value or None
+
+    @field_validator("teams_channel")
+    @classmethod
+    def _teams_weekly_channel(cls, value: str | None) -> str | None:
+        if value and not value.startswith("19:"):
+            raise ValueError(
+                f"{value!r} is not a Teams channel id: it looks like 19:…@thread.tacv2 "
+                "(channel ⋯ → Get link to channel, the part after /channel/, URL-decoded)"
+            )
+        return value or None
 
     @field_validator("overage_currency")
     @classmethod

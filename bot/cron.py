@@ -7,7 +7,7 @@ both, so ``0 9 * * 1`` fires on Mondays as any crontab user expects.
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from apscheduler.triggers.cron import CronTrigger
 
@@ -99,9 +99,11 @@ def parse_cron(expr: str) -> dict[str, str]:
     fields["day_of_week"] = _expand_weekdays(fields["day_of_week"], expr)
     fields["month"] = fields["month"].lower()
     try:
-        CronTrigger(**fields, timezone="UTC")
+        trigger = CronTrigger(**fields, timezone="UTC")
     except ValueError as exc:
         raise CronError(f"OVERAGE_SCHEDULE {expr!r}: {exc}") from exc
+    if trigger.get_next_fire_time(None, datetime.now(UTC)) is None:
+        raise CronError(f"OVERAGE_SCHEDULE {expr!r} never fires (no such date); e.g. '0 9 * * MON'")
     return fields
 
 

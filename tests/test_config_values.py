@@ -19,6 +19,11 @@ from bot.config import ConfigError, load_settings
         ("PUBLIC_URL", "ftp://bot.example.com", "http:// or https://"),
         ("KEEPNET_CA_BUNDLE", "/no/such/ca.pem", "cannot be read as a PEM file"),
         ("LOG_FORMAT", "xml", "LOG_FORMAT"),
+        ("OVERAGE_CHANNEL", "#billing", "not a Slack channel id"),
+        ("TEAMS_CHANNEL", "General", "not a Teams channel id"),
+        ("OVERAGE_ALLOWED_USERS", "U0ALICE,@bob", "'@bob' is a name, not an id"),
+        ("OVERAGE_ALLOWED_CHANNELS", "#billing", "'#billing' is a name, not an id"),
+        ("OVERAGE_SCHEDULE", "0 9 31 2 *", "never fires"),
     ],
 )
 def test_bad_values_name_the_variable(
@@ -54,3 +59,18 @@ def test_dotenv_that_is_not_utf8(tmp_path: Path) -> None:
     (tmp_path / ".env").write_bytes(b"OVERAGE_TOP_N=\xff\xfe\n")
     with pytest.raises(ConfigError, match=r"\.env: the file is not UTF-8"):
         load_settings()
+
+
+def test_copy_paste_whitespace_is_trimmed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Secrets and ids pasted with a trailing space or newline work as intended."""
+    monkeypatch.setenv("KEEPNET_CLIENT_ID", " id-123\n")
+    monkeypatch.setenv("KEEPNET_CLIENT_SECRET", "secret-value \n")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "sekrit123 ")
+    monkeypatch.setenv("OVERAGE_CHANNEL", " C0123456789 ")
+    settings = load_settings()
+    assert settings.keepnet_client_id == "id-123"
+    assert settings.keepnet_client_secret is not None
+    assert settings.keepnet_client_secret.get_secret_value() == "secret-value"
+    assert settings.slack_signing_secret is not None
+    assert settings.slack_signing_secret.get_secret_value() == "sekrit123"
+    assert settings.overage_channel == "C0123456789"

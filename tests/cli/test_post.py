@@ -171,3 +171,14 @@ async def test_two_processes_on_postgres_post_once(
     outputs = [out.strip() for _, out, _ in results]
     assert sum(out.startswith("posted to slack:C0WEEKLY (message") for out in outputs) == 1
     assert [m["channel"] for m in slack.messages()] == ["C0WEEKLY"]
+
+
+async def test_post_to_a_channel_name_is_refused(
+    sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path
+) -> None:
+    """--channel '#billing' is refused at once (exit 2) with how to find the id; nothing is fetched."""
+    env = post_env(sandbox, slack, f"sqlite+aiosqlite:///{tmp_path / 'state.db'}")
+    code, _, err = await run_cli("post", "--channel", "#billing", env=env, cwd=tmp_path)
+    assert code == 2
+    assert "not a Slack channel id" in err
+    assert sandbox.state.stats.requests["/api/companies/search"] == 0
