@@ -280,7 +280,13 @@ async def run(settings: Settings) -> int:
         stack.push_async_callback(runner.cleanup)
         settle_heap()
         site = web.TCPSite(runner, settings.host, settings.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            raise ConfigError(
+                f"PORT: cannot listen on {settings.host}:{settings.port} ({exc.strerror or exc}); "
+                "set PORT (or HOST) to a free address"
+            ) from None
         log.info(
             "server_started",
             host=settings.host,

@@ -200,3 +200,18 @@ async def test_weekly_destination_without_its_edge_is_logged(tmp_path: Path) -> 
     assert [e["destination"] for e in ignored] == ["slack:C0WEEKLY", "teams:19:abc@thread.tacv2"]
     assert "SLACK_BOT_TOKEN" in ignored[0]["reason"]
     assert "TEAMS_CLIENT_ID" in ignored[1]["reason"]
+
+
+async def test_port_in_use_is_one_line(slack: FakeSlack, sandbox: RunningSandbox, tmp_path: Path) -> None:
+    """A taken PORT stops `run` with one line naming PORT and exit code 2."""
+    import socket
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        env = {**http_mode_env(slack, sandbox.base_url, tmp_path), "HOST": "127.0.0.1", "PORT": str(port)}
+        code, _, err = await run_cli("run", env=env, cwd=tmp_path)
+    assert code == 2
+    assert f"PORT: cannot listen on 127.0.0.1:{port}" in err
+    assert "Traceback" not in err
