@@ -55,7 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--companies", type=int, default=1000, help="number of seeded customers")
 
     package = sub.add_parser("teams-package", help="build the Teams app package (zip) to upload")
-    package.add_argument("--out", type=Path, default=Path("overage-bot-teams.zip"))
+    package.add_argument(
+        "--out",
+        default="overage-bot-teams.zip",  # a str: Path() would drop the trailing "/" that means a folder
+        help="the zip to write, or a folder (existing, or ending with /) to write overage-bot-teams.zip in "
+        "(default ./overage-bot-teams.zip)",
+    )
     return parser
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.config import ConfigError, load_settings
-from bot.teams.package import TEAMS_APP_DIR, app_id_for, build_teams_package
+from bot.teams.package import PACKAGE_FILE_NAME, TEAMS_APP_DIR, app_id_for, build_teams_package
 
 CLIENT_ID = "11111111-2222-3333-4444-555555555555"
 SETTINGS = {
@@ -79,3 +80,81 @@ class TestPackage:
         with pytest.raises(ConfigError, match=variable):
             build_teams_package(load_settings(**{**SETTINGS, **missing}), tmp_path / "app.zip")
         assert not (tmp_path / "app.zip").exists()
+
+    def test_client_id_that_is_not_a_guid_is_refused(self, tmp_path: Path) -> None:
+        """TEAMS_CLIENT_ID=not-a-guid: a ConfigError naming TEAMS_CLIENT_ID and the GUID it must be; no zip."""
+        with pytest.raises(ConfigError, match="TEAMS_CLIENT_ID") as refused:
+            build_teams_package(
+                load_settings(**{**SETTINGS, "teams_client_id": "not-a-guid"}), tmp_path / "a.zip"
+            )
+        assert "Microsoft App ID" in str(refused.value)
+        assert "GUID like 1a2b3c4d-" in str(refused.value)
+        assert not (tmp_path / "a.zip").exists()
+
+
+PACKAGE_ENV = {
+    "TEAMS_CLIENT_ID": CLIENT_ID,
+    "TEAMS_CLIENT_SECRET": "not-a-real-secret-value",
+    "TEAMS_TENANT_ID": "72f988bf-86f1-41af-91ab-2d7cd011db47",
+    "PUBLIC_URL": "https://overage.example.com",
+}
+
+
+def _run_cli(monkeypatch: pytest.MonkeyPatch, *args: str, **env: str) -> int:
+    """`overage-bot teams-package ARGS` in this process with the given environment."""
+    for name, value in {**PACKAGE_ENV, **env}.items():
+        monkeypatch.setenv(name, value)
+    return main(["teams-package", *args])
+
+
+class TestCommand:
+    """`overage-bot teams-package --out …` as typed."""
+
+    def test_out_ending_with_a_separator_is_a_folder(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """`--out outdir/` writes outdir/overage-bot-teams.zip (not a file named outdir) and prints its full path."""
+        assert _run_cli(monkeypatch, "--out", "outdir/") == 0
+        written = tmp_path / "outdir" / PACKAGE_FILE_NAME
+        assert zipfile.is_zipfile(written)
+        assert f"Wrote {written.resolve()}:" in capsys.readouterr().out
+
+    def test_out_naming_an_existing_folder(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """`--out dist` with dist/ already there writes dist/overage-bot-teams.zip."""
+        (tmp_path / "dist").mkdir()
+        assert _run_cli(monkeypatch, "--out", "dist") == 0
+        written = tmp_path / "dist" / PACKAGE_FILE_NAME
+        assert zipfile.is_zipfile(written)
+        assert f"Wrote {written.resolve()}:" in capsys.readouterr().out
+
+    def test_out_naming_a_file_and_the_default(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """`--out pkg/app.zip` writes that file; without --out the zip lands in the working folder."""
+        assert _run_cli(monkeypatch, "--out", "pkg/app.zip") == 0
+        assert zipfile.is_zipfile(tmp_path / "pkg" / "app.zip")
+        assert _run_cli(monkeypatch) == 0
+        assert zipfile.is_zipfile(tmp_path / PACKAGE_FILE_NAME)
+        out = capsys.readouterr().out
+        assert f"Wrote {(tmp_path / PACKAGE_FILE_NAME).resolve()}:" in out
+
+    def test_client_id_not_a_guid_exits_2_naming_the_variable(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """TEAMS_CLIENT_ID=not-a-guid: exit 2, one line naming TEAMS_CLIENT_ID, nothing written."""
+        assert _run_cli(monkeypatch, TEAMS_CLIENT_ID="not-a-guid") == 2
+        captured = capsys.readouterr()
+        [line] = captured.err.splitlines()
+        assert line.startswith("overage-bot: TEAMS_CLIENT_ID: ")
+        assert "GUID" in line
+        assert captured.out == ""
+        assert list(tmp_path.iterdir()) == []
+
+    def test_out_has_help(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """`teams-package --help` explains --out, folders included."""
+        with pytest.raises(SystemExit):
+            main(["teams-package", "--help"])
+        help_text = " ".join(capsys.readouterr().out.split())
+        assert "--out OUT the zip to write, or a folder" in help_text
