@@ -1,7 +1,8 @@
-"""The Teams edge's aiohttp routes: ``POST /api/messages`` (JWT-checked) and ``GET /exports/{token}``.
+"""The Teams edge's aiohttp routes: ``POST /api/messages`` (JWT-checked), ``GET /exports/{token}``,
+and the plain-text ``GET /privacy`` and ``GET /terms`` pages the app manifest links to.
 
 Only ``/api/messages`` carries the SDK's JWT check (its decorator, not the app-wide middleware), so
-``/healthz`` and the export links need no Bot Framework token; in ``TEAMS_ALLOW_ANONYMOUS`` mode no
+``/healthz``, the export links and the two pages need no Bot Framework token; in ``TEAMS_ALLOW_ANONYMOUS`` mode no
 token is checked at all. The decorator reads
 ``request.app["agent_configuration"]``: call :func:`bot.teams.edge.install_teams` on the server
 application too.
@@ -26,11 +27,16 @@ from pydantic import ValidationError
 
 from bot.teams.edge import TeamsEdge
 from bot.teams.exports_route import export_route
+from bot.teams.handlers.legal import privacy_text, terms_text
 from bot.teams.turns import ReadRequest
 
-__all__ = ["MESSAGES_PATH", "teams_routes"]
+__all__ = ["MESSAGES_PATH", "PRIVACY_PATH", "TERMS_PATH", "teams_routes"]
 
 MESSAGES_PATH = "/api/messages"
+PRIVACY_PATH = "/privacy"
+"""The manifest's ``privacyUrl`` (``https://<PUBLIC_URL's host>/privacy``)."""
+TERMS_PATH = "/terms"
+"""The manifest's ``termsOfUseUrl``."""
 
 _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -56,6 +62,15 @@ def _runs_in_background(edge: TeamsEdge, body: dict[str, Any], claims: ClaimsIde
         return False  # the replies are the HTTP body
     # The SDK's serviceUrl check (host list, token claim); a refusal is answered inline, as before.
     return edge.adapter._validate_service_url(claims or ClaimsIdentity(), activity)
+
+
+def _text_page(text: str) -> _Handler:
+    """A handler answering ``text`` as a plain-text page (UTF-8)."""
+
+    async def page(_request: web.Request) -> web.StreamResponse:
+        return web.Response(text=text, content_type="text/plain", charset="utf-8")
+
+    return page
 
 
 def _messages_handler(edge: TeamsEdge) -> _Handler:
@@ -84,9 +99,11 @@ def teams_routes(edge: TeamsEdge) -> list[web.RouteDef]:
         edge: the Teams edge from :func:`bot.teams.edge.create_teams_edge`.
 
     Returns:
-        ``POST /api/messages`` and ``GET /exports/{token}``.
+        ``POST /api/messages``, ``GET /exports/{token}``, ``GET /privacy`` and ``GET /terms``.
     """
     return [
         web.post(MESSAGES_PATH, _messages_handler(edge)),
         export_route(edge.links, edge.deps),
+        web.get(PRIVACY_PATH, _text_page(privacy_text())),
+        web.get(TERMS_PATH, _text_page(terms_text())),
     ]
