@@ -105,6 +105,22 @@ class TestWhereTheCommandWorks:
             assert bot.keepnet_searches() == 0
 
 
+class TestCachedLabel:
+    """The card says "cached" exactly when the report was reused, as in Slack."""
+
+    async def test_second_overage_within_the_cache_window_is_labelled_cached(self) -> None:
+        """First `overage` fetches (no label); one half-second later the second reuses it: "cached, 0 s old"."""
+        async with run_teams_bot() as bot:
+            first = await _only_reply(bot, personal_message(bot.connector.service_url, "overage"))
+            assert "cached" not in _card_text(first.cards[0])
+            searches = bot.keepnet_searches()
+            bot.connector.calls.clear()
+            bot.clock.advance(seconds=0.5)
+            second = await _only_reply(bot, personal_message(bot.connector.service_url, "overage"))
+            assert "cached, 0 s old" in _card_text(second.cards[0])
+            assert bot.keepnet_searches() == searches  # really from the cache
+
+
 class TestCardSize:
     """The card stays within Teams' limits whatever the number of offenders."""
 

@@ -36,9 +36,10 @@ async def handle_overage(context: TurnContext, *, deps: Deps) -> None:
     if command.kind == "usage_error":
         await send_text(context, messages.usage_error(command.error))
         return
-    report = await deps.service.report(query=command.query, top_n=command.top_n)
-    card = build_report_card(
-        report, tz=deps.settings.tz, now=deps.clock(), cached=deps.service.age_s(report) >= 1.0
-    )
+    service = deps.service
+    asked_at = service.now()  # read before asking: a report fetched after it is fresh, whatever its age
+    report = await service.report(query=command.query, top_n=command.top_n)
+    cached = service.is_cached(report, asked_at=asked_at)
+    card = build_report_card(report, tz=deps.settings.tz, now=service.now(), cached=cached)
     await send_card(context, card)
     log.info("teams_report_sent", over=report.over_count, query=bool(command.query))
