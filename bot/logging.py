@@ -3,7 +3,10 @@
 :func:`configure_logging` is called once by the CLI. Every log line passes through
 :func:`redact_secrets`, which removes known secret values (registered with :func:`register_secret`,
 e.g. the Keepnet client secret and each access token as it is issued), bearer tokens, and the
-values of keys that name a secret (``authorization``, ``client_secret``, ``token``…).
+values of keys that name a secret (``authorization``, ``client_secret``, ``token``…). Inside text
+it also removes ``token=…`` form fields and JSON ``"token"`` values, Slack ``response_url`` values
+and any ``https://hooks.slack.com/…`` URL (capability URLs), plain, percent- or JSON-encoded: Bolt
+logs the raw body of a request whose signature did not match.
 """
 
 from __future__ import annotations
@@ -16,7 +19,13 @@ from typing import Any, Literal
 
 import structlog
 
-__all__ = ["configure_logging", "redact_secrets", "register_secret", "registered_secret_count"]
+__all__ = [
+    "configure_logging",
+    "redact_secrets",
+    "register_secret",
+    "registered_secret_count",
+    "unregister_secret",
+]
 
 _REDACTED = "[redacted]"
 _SECRET_KEYS = re.compile(
@@ -25,6 +34,14 @@ _SECRET_KEYS = re.compile(
 _BEARER = re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9\-._~+/]+=*")
 _SLACK_TOKEN = re.compile(r"\bxox[abposr]-[A-Za-z0-9-]+|\bxapp-[A-Za-z0-9-]+")
 _EXPORT_LINK = re.compile(r"(/exports/)[A-Za-z0-9_\-.=~]+")
+# A value inside form-encoded or JSON text, percent-encoded or not: ``token=…``, ``"token":"…"``,
+# ``%22token%22%3A%22…%22`` (a Slack interactivity ``payload=``). ``%22``/``%26`` end a value.
+_VALUE = r"(?:(?!%22|%26)[^\s&\"',;<>])+"
+_FIELDS = r"\w*token|response_url"
+_FORM_FIELD = re.compile(rf"(?i)(\b(?:{_FIELDS})=){_VALUE}")
+_JSON_FIELD = re.compile(rf'(?i)("(?:{_FIELDS})"\s*:\s*")[^"]*')
+_ENCODED_JSON_FIELD = re.compile(rf"(?i)(%22(?:{_FIELDS})%22%3A(?:\+|%20)*%22){_VALUE}")
+_SLACK_HOOK = re.compile(r"(?i)https?(?::|%3A)(?:\\?/|%2F|%5C%2F){2}hooks\.slack\.com" + rf"(?:{_VALUE})?")
 _secrets: set[str] = set()
 
 
@@ -38,6 +55,16 @@ def register_secret(value: str | None) -> None:
         _secrets.add(value)
 
 
+def unregister_secret(value: str | None) -> None:
+    """Forget a secret registered with :func:`register_secret` (e.g. a Keepnet token long replaced).
+
+    Args:
+        value: the secret; unknown values are ignored.
+    """
+    if value:
+        _secrets.discard(value)
+
+
 def registered_secret_count() -> int:
     """How many secret values are registered (for tests)."""
     return len(_secrets)
@@ -49,6 +76,9 @@ def _scrub(text: str) -> str:
             text = text.replace(secret, _REDACTED)
     text = _BEARER.sub(r"\1 " + _REDACTED, text)
     text = _SLACK_TOKEN.sub(_REDACTED, text)
+    text = _SLACK_HOOK.sub(_REDACTED, text)
+    for field in (_FORM_FIELD, _JSON_FIELD, _ENCODED_JSON_FIELD):
+        text = field.sub(r"\1" + _REDACTED, text)
     return _EXPORT_LINK.sub(r"\1" + _REDACTED, text)
 
 
@@ -126,5 +156,7 @@ def configure_logging(
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("aiohttp.access",):
+    # aiohttp's access log and APScheduler's "Adding job tentatively…"/"Added job…" lines are noise
+    # at INFO; their warnings and errors still show.
+    for noisy in ("aiohttp.access", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -22,7 +22,15 @@ from tenacity.wait import wait_exponential
 from bot.keepnet import _wire
 from bot.keepnet.errors import KeepnetUnavailableError
 
-__all__ = ["BACKOFF_BASE_S", "BACKOFF_MAX_S", "MAX_RETRY_AFTER_S", "RETRYABLE", "Retrier", "attempt"]
+__all__ = [
+    "BACKOFF_BASE_S",
+    "BACKOFF_MAX_S",
+    "MAX_RETRY_AFTER_S",
+    "RETRYABLE",
+    "Retrier",
+    "attempt",
+    "unreachable",
+]
 
 MAX_RETRY_AFTER_S = 120.0
 BACKOFF_BASE_S = 0.5
@@ -81,6 +89,8 @@ class Retrier:
                     return await self._guarded(call)
         except RetryError as exc:
             last = exc.last_attempt.exception()
+            if isinstance(last, aiohttp.ClientConnectorError):
+                raise unreachable(last, tries=self.max_tries) from last
             raise KeepnetUnavailableError(
                 f"Keepnet unavailable ({self._describe(last)}) after {self.max_tries} tries.",
                 status=getattr(last, "status", None),
@@ -119,3 +129,45 @@ class Retrier:
         if isinstance(exc, TimeoutError):
             return f"no answer within {self._timeout_s:g} s"
         return f"connection failed: {type(exc).__name__} {exc}".strip()
+
+
+def _address(exc: aiohttp.ClientConnectorError) -> str:
+    """``https://host[:port]`` of a failed connection (the scheme from aiohttp's connection key)."""
+    is_ssl = getattr(exc.args[0] if exc.args else None, "is_ssl", None)
+    if is_ssl is None:
+        return f"{exc.host}:{exc.port}"
+    scheme, default_port = ("https", 443) if is_ssl else ("http", 80)
+    port = "" if exc.port in (None, default_port) else f":{exc.port}"
+    return f"{scheme}://{exc.host}{port}"
+
+
+def unreachable(exc: aiohttp.ClientConnectorError, *, tries: int) -> KeepnetUnavailableError:
+    """The error for a connection that could not be made (refused, unknown host, not HTTPS, proxy).
+
+    These are configuration mistakes more often than outages, so the fix names KEEPNET_BASE_URL,
+    the network and HTTPS_PROXY rather than "try again later".
+
+    Args:
+        exc: the last connection failure.
+        tries: how many tries were made.
+    """
+    where = _address(exc)
+    if isinstance(exc, aiohttp.ClientProxyConnectionError):
+        return KeepnetUnavailableError(
+            f"The proxy {exc.host}:{exc.port} could not be reached ({exc.strerror}) after {tries} tries.",
+            remediation="Check HTTPS_PROXY (and NO_PROXY for hosts that must go direct).",
+            tries=tries,
+        )
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        why = f"the host name {exc.host} could not be resolved"
+    elif isinstance(exc, aiohttp.ClientConnectorSSLError):
+        why = f"{exc.host}:{exc.port} does not speak HTTPS (is the scheme in KEEPNET_BASE_URL right?)"
+    else:
+        why = f"cannot connect to {exc.host}:{exc.port}: {exc.strerror or type(exc.os_error).__name__}"
+    return KeepnetUnavailableError(
+        f"Keepnet unavailable (connection failed: {why}) after {tries} tries.",
+        remediation=(
+            f"Keepnet could not be reached at {where}: check KEEPNET_BASE_URL, the network and HTTPS_PROXY."
+        ),
+        tries=tries,
+    )

@@ -31,6 +31,11 @@ TOKEN_PATH = "/connect/token"
 SEARCH_PATH = "/api/companies/search"
 EXPORT_PATH = "/api/companies/search/export"
 _MAX_MESSAGES = 3
+BASE_URL_REMEDIATION = (
+    "Check KEEPNET_BASE_URL: it must be the API host root, e.g. https://api.keepnetlabs.com "
+    "(paths /connect/token and /api/… are added)."
+)
+"""The fix for answers that mean the bot is talking to the wrong address (404, HTML pages…)."""
 
 
 class RetryableError(KeepnetUnavailableError):
@@ -217,7 +222,7 @@ def decode_response(status: int, headers: Mapping[str, str], body: bytes, *, now
         raise KeepnetResponseError(
             f"Keepnet answered an unexpected {status}: " + _summary(data, "no message"),
             status=status,
-            remediation="Check KEEPNET_BASE_URL (e.g. https://api.keepnetlabs.com, without /api).",
+            remediation=BASE_URL_REMEDIATION,
         )
     if not isinstance(data, Mapping):
         raise KeepnetResponseError(
@@ -268,7 +273,8 @@ def decode_token(status: int, headers: Mapping[str, str], body: bytes, *, now: d
         KeepnetInvalidClientError: 400 ``invalid_client`` (or 401): wrong client id or secret.
         KeepnetRequestError: another 400 (``invalid_scope``, ``unsupported_grant_type``…).
         RetryableError: 429 or 5xx.
-        KeepnetResponseError: anything else, or a 200 without an access token.
+        KeepnetResponseError: anything else (a 404 names KEEPNET_BASE_URL as the fix), or a 200
+            without an access token.
     """
     data = _load(body)
     error = str(data.get("error") or "") if isinstance(data, Mapping) else ""
@@ -290,8 +296,11 @@ def decode_token(status: int, headers: Mapping[str, str], body: bytes, *, now: d
             retry_after=parse_retry_after(_header(headers, "retry-after") or None, now=now),
         )
     if status != 200 or not isinstance(data, Mapping):
+        # A 404/405 or a web page instead of JSON: the request went to the wrong address.
         raise KeepnetResponseError(
-            f"Keepnet's token endpoint answered {status} without a token.", status=status
+            f"Keepnet's token endpoint ({TOKEN_PATH}) answered {status} without a token.",
+            status=status,
+            remediation=BASE_URL_REMEDIATION,
         )
     try:
         return TokenResponse.model_validate(data)

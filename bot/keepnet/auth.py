@@ -3,19 +3,26 @@
 The cache knows nothing about HTTP: it is given an async ``fetch`` that asks ``/connect/token``
 for a new token. Concurrent callers that find no valid token share ONE in-flight fetch; if it
 fails, they all see the same error and the next call tries again.
+
+Each issued token is registered for log redaction; only the last :data:`REDACTED_TOKENS` stay
+registered (a replaced token may still show up in late log lines of requests in flight), so a
+long-running bot does not accumulate one secret per renewal.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Awaitable, Callable
 
 from bot.keepnet.models import TokenResponse
-from bot.logging import register_secret
+from bot.logging import register_secret, unregister_secret
 
-__all__ = ["RENEW_MARGIN_S", "TokenCache"]
+__all__ = ["REDACTED_TOKENS", "RENEW_MARGIN_S", "TokenCache"]
 
 RENEW_MARGIN_S = 60.0
+REDACTED_TOKENS = 10
+"""How many of the most recent tokens stay registered for log redaction."""
 
 
 class TokenCache:
@@ -41,6 +48,7 @@ class TokenCache:
         self._token: str | None = None
         self._renew_at = 0.0
         self._inflight: asyncio.Future[str] | None = None
+        self._registered: deque[str] = deque()
         self.fetches = 0
 
     def current(self) -> str | None:
@@ -79,8 +87,17 @@ class TokenCache:
         started = self._clock()
         self.fetches += 1
         response = await self._fetch()
-        register_secret(response.access_token)
+        self._register(response.access_token)
         margin = min(self._margin_s, response.expires_in / 2)
         self._token = response.access_token
         self._renew_at = started + response.expires_in - margin
         return response.access_token
+
+    def _register(self, token: str) -> None:
+        """Redact ``token`` from logs; forget the oldest once more than REDACTED_TOKENS are kept."""
+        register_secret(token)
+        if token in self._registered:
+            return
+        self._registered.append(token)
+        while len(self._registered) > REDACTED_TOKENS:
+            unregister_secret(self._registered.popleft())

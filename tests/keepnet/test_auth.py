@@ -6,10 +6,10 @@ import asyncio
 
 import pytest
 
-from bot.keepnet.auth import TokenCache
+from bot.keepnet.auth import REDACTED_TOKENS, TokenCache
 from bot.keepnet.errors import KeepnetInvalidClientError
 from bot.keepnet.models import TokenResponse
-from bot.logging import redact_secrets
+from bot.logging import redact_secrets, registered_secret_count
 
 
 class FakeTokenEndpoint:
@@ -119,3 +119,27 @@ async def test_renewal_time_is_measured_from_the_request_start(lifetime: int) ->
     await pending
     clock.now += lifetime - 60 - 10
     assert cache.current() is None
+
+
+async def test_redacted_tokens_stay_bounded_over_many_renewals() -> None:
+    """50 renewals register at most REDACTED_TOKENS tokens; the current and recent ones stay redacted."""
+    clock, issued = Clock(), iter(range(50))
+
+    async def fetch() -> TokenResponse:
+        return TokenResponse(access_token=f"bounded-renewal-token-{next(issued)}", expires_in=600)
+
+    cache = TokenCache(fetch, clock=clock)
+    before = registered_secret_count()
+    tokens = []
+    for _ in range(50):
+        tokens.append(await cache.get())
+        clock.now += 600
+    assert len(set(tokens)) == 50
+    assert registered_secret_count() - before == REDACTED_TOKENS
+
+    def shown(token: str) -> bool:
+        return token in redact_secrets(None, "info", {"event": "x", "detail": f"used {token}!"})["detail"]
+
+    assert not shown(tokens[-1])
+    assert not shown(tokens[-REDACTED_TOKENS])
+    assert shown(tokens[0])
