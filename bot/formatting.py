@@ -27,6 +27,7 @@ __all__ = [
     "fmt_pct",
     "fmt_signed",
     "fmt_time",
+    "no_match_over_sentence",
     "over_limit_sentence",
     "pad",
     "plural",
@@ -106,6 +107,23 @@ def over_limit_sentence(over: int, customers: int, *, strong: Callable[[str], st
     noun = "customer" if customers == 1 else "customers"
     verb = "is over its" if over == 1 else "are over their"
     return f"{strong(fmt_int(over))} of {fmt_int(customers)} {noun} {verb} license limit"
+
+
+def no_match_over_sentence(query: str, matching: int) -> str:
+    """A ``find`` with nobody over: ``No customer matching “acme” is over the license limit``.
+
+    Args:
+        query: the search text as the renderer shows it (already escaped or cut).
+        matching: how many customers match the search; named when there are some
+            (``… (4 matching customers checked)``), left out when none do (so no "0 checked").
+
+    Returns:
+        The sentence, without a full stop.
+    """
+    sentence = f"No customer matching “{query}” is over the license limit"
+    if matching > 0:
+        sentence += f" ({plural(matching, 'matching customer')} checked)"
+    return sentence
 
 
 def change_headline(

@@ -21,6 +21,7 @@ from bot.formatting import (
     fmt_money,
     fmt_pct,
     fmt_signed,
+    no_match_over_sentence,
     over_limit_sentence,
     pad,
     plural,
@@ -84,10 +85,15 @@ def render_text_report(report: OverageReport, *, tz: tzinfo) -> str:
 
     Returns:
         Text whose first line reads like
-        ``"83 of 537 customers are over their license limit (11,340 excess users)"``.
+        ``"83 of 537 customers are over their license limit (11,340 excess users)"``, or for a
+        ``find`` with nobody over ``"No customer matching “acme” is over the license limit."``.
     """
-    sentence = over_limit_sentence(report.over_count, report.customer_count)
-    lines = [f"{sentence} ({plural(report.total_excess, 'excess user')})"]
+    if report.query and report.over_count == 0:
+        query = truncate(clean_text(report.query), 100)
+        lines = [no_match_over_sentence(query, report.customer_count) + "."]
+    else:
+        sentence = over_limit_sentence(report.over_count, report.customer_count)
+        lines = [f"{sentence} ({plural(report.total_excess, 'excess user')})"]
     if report.query:
         lines.append(f"Search: {truncate(clean_text(report.query), 100)}")
     if report.true_up_value is not None:
@@ -103,7 +109,7 @@ def render_text_report(report: OverageReport, *, tz: tzinfo) -> str:
         lines.extend(_table(report))
         if report.hidden_count:
             lines.append(f"…and {fmt_int(report.hidden_count)} more in the CSV export")
-    else:
+    elif not report.query:
         lines.append("Nobody is over the license limit.")
     lines.append("")
     lines.append(f"Generated {fmt_generated(report.generated_at, tz)} · Source: {clean_text(report.source)}")

@@ -230,7 +230,7 @@ class WeeklyJob:
             # A typed error carries its own fix; only an unexpected one needs the traceback.
             expected = isinstance(getattr(exc, "remediation", None), str)
             _log.warning(
-                "weekly_post_failed",
+                "weekly_post_failed" if period.startswith("weekly:") else "post_failed",
                 destination=name,
                 period=period,
                 error=describe_error(exc),

@@ -20,6 +20,7 @@ from bot.formatting import (
     fmt_money,
     fmt_pct,
     fmt_signed,
+    no_match_over_sentence,
     over_limit_sentence,
     pad,
     plural,
@@ -169,3 +170,11 @@ class TestText:
         assert display_width(cut) <= 7
         assert display_width(pad("株式", 6)) == 6
         assert pad("7", 3, align="right") == "  7"
+
+
+def test_no_match_over_sentence_counts_matches_only_when_there_are_some() -> None:
+    """A find with nobody over names the search; matches are counted only when there are any."""
+    assert no_match_over_sentence("acme", 0) == "No customer matching “acme” is over the license limit"
+    assert no_match_over_sentence("acme", 1) == (
+        "No customer matching “acme” is over the license limit (1 matching customer checked)"
+    )

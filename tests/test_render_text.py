@@ -130,6 +130,17 @@ def test_zero_offenders() -> None:
     assert "Company" not in text
 
 
+def test_zero_offenders_for_a_find() -> None:
+    """A find with nobody over says no matching customer is over, not "0 of 0 customers"."""
+    report = build_report(
+        [], customer_count=0, top_n=10, generated_at=GENERATED, source="sandbox", query="acme"
+    )
+    text = render_text_report(report, tz=UTC)
+    assert text.splitlines()[0] == "No customer matching “acme” is over the license limit."
+    assert "0 of 0" not in text
+    assert "Nobody is over" not in text
+
+
 def test_names_cannot_inject_terminal_codes() -> None:
     """Escape sequences and newlines in names are not written to the terminal."""
     text = render_text_report(_report([_company(1, "Evil\x1b[2J\nCorp", "1", 5)]), tz=UTC)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
+from structlog.testing import capture_logs
 
 from bot.config import load_settings
 from bot.deps import Deps
@@ -218,8 +219,28 @@ async def test_network_error_during_upload_posts_the_summary_once(
     summary, note = slack.messages()
     assert outcome.message_ref == summary["ts"]
     assert note["thread_ts"] == summary["ts"]
-    assert "could not be attached" in note["text"]
+    assert "could not be attached: the upload to Slack failed" in note["text"]
+    assert "Click *Refresh* on the report to try again." in note["text"]
     assert slack.files == []
     record = await store.get_post("slack:C0WEEKLY", "weekly:2026-11-16T09:00Z")
     assert record is not None
     assert (record.state, record.message_ref) == ("completed", summary["ts"])
+
+
+async def test_weekly_post_to_a_channel_without_the_bot_logs_the_fix(
+    sandbox: RunningSandbox, slack: FakeSlack, store: Store
+) -> None:
+    """not_in_channel every week-day retry: weekly_post_failed lines carry the invite fix, no traceback."""
+    slack.channel_errors["C0WEEKLY"] = "not_in_channel"
+    clock = Clock(MONDAY)
+    weekly = Weekly(sandbox, slack, store, clock)
+    with capture_logs() as logs:
+        async with weekly.client:
+            [outcome] = await weekly.job.run_occurrence(MONDAY)
+    assert outcome.status == "failed"
+    assert outcome.error is not None
+    assert "Invite the bot: /invite @overage-bot in channel C0WEEKLY" in outcome.error
+    failed = [entry for entry in logs if entry["event"] == "weekly_post_failed"]
+    assert failed
+    assert all(entry["exc_info"] is None for entry in failed)
+    assert not [entry for entry in logs if entry["event"] == "post_failed"]

@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import ConfigError, Settings
 from bot.deps import Deps
 from bot.logging import register_secret
+from bot.slack._bolt_logs import install_bolt_log_filter
 from bot.slack.errors import handle_error
 from bot.slack.listeners import BackgroundWork, register_listeners
 
@@ -62,7 +63,9 @@ def create_app(
     """Build the Bolt app with every listener registered.
 
     In HTTP mode (no ``SLACK_APP_TOKEN``) Bolt verifies each request's signature with
-    ``SLACK_SIGNING_SECRET``; in Socket Mode the connection itself is authenticated.
+    ``SLACK_SIGNING_SECRET``, and a rejected request is logged as a warning naming that variable;
+    in Socket Mode the connection itself is authenticated. Only ``client`` carries the bot token
+    (Bolt's "token will be unused" warning about ``SLACK_BOT_TOKEN`` in the environment is dropped).
 
     Args:
         settings: the configuration.
@@ -90,9 +93,11 @@ def create_app(
             )
         signing_secret = settings.slack_signing_secret.get_secret_value()
         register_secret(signing_secret)
+    bolt_logger = logging.getLogger("bot.slack.bolt")
+    install_bolt_log_filter(bolt_logger)
     app = AsyncApp(
         name="overage-bot",
-        logger=logging.getLogger("bot.slack.bolt"),
+        logger=bolt_logger,
         client=client if client is not None else build_web_client(settings),
         signing_secret=signing_secret,
         process_before_response=True,

@@ -23,6 +23,7 @@ from bot.formatting import (
     fmt_generated,
     fmt_int,
     fmt_money,
+    no_match_over_sentence,
     over_limit_sentence,
     plural,
 )
@@ -163,6 +164,8 @@ def _actions(report: OverageReport, *, export: bool) -> dict[str, Any]:
 
 
 def _fallback(report: OverageReport) -> str:
+    if report.over_count == 0 and report.query:
+        return no_match_over_sentence(fit_escaped(report.query, 200), report.customer_count) + "."
     if report.over_count == 0:
         text = f"No customer is over the license limit ({plural(report.customer_count, 'customer')} checked)"
     else:

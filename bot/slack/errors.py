@@ -4,9 +4,12 @@ Listeners catch nothing they cannot act on; whatever escapes them lands in :func
 (registered with ``app.error``), which picks the reply by type::
 
     KeepnetError                         what went wrong + the fix (e.g. "set Client Role = Reseller")
-    SlackApiError not_in_channel,
-                  channel_not_found      "invite me with /invite @overage-bot"
+    SlackPostError / SlackApiError
+        not_in_channel, channel_not_found  "invite me with /invite @overage-bot"
+    SlackPostError (other codes)         what went wrong + the fix (e.g. "reinstall the app …")
     SlackApiError (other)                Slack's error code
+    SlackRequestError, aiohttp errors,
+    timeouts                             "Slack could not be reached", logged without a traceback
     anything else                        "something went wrong", logged with the traceback
 
 The reply goes through the request's ``response_url`` (``respond()``), which works even where the
@@ -24,13 +27,34 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.keepnet.errors import KeepnetError
 from bot.slack import messages
+from bot.slack.post_errors import SlackPostError
 
-__all__ = ["NOT_IN_CHANNEL_ERRORS", "handle_error", "reply_for", "slack_error_code", "tell"]
+__all__ = [
+    "NETWORK_ERRORS",
+    "NOT_IN_CHANNEL_ERRORS",
+    "handle_error",
+    "network_detail",
+    "reply_for",
+    "slack_error_code",
+    "tell",
+]
 
 log = structlog.get_logger(__name__)
 
 NOT_IN_CHANNEL_ERRORS = frozenset({"not_in_channel", "channel_not_found"})
 """Slack error codes meaning the bot must be invited to the channel first."""
+
+NETWORK_ERRORS: tuple[type[BaseException], ...] = (aiohttp.ClientError, TimeoutError)
+"""What the Slack Web API client raises when Slack cannot be reached (after its own retries)."""
+
+_EXPECTED = (KeepnetError, SlackPostError, SlackApiError, SlackRequestError, *NETWORK_ERRORS)
+
+
+def network_detail(error: BaseException) -> str:
+    """A short reason for a network failure talking to Slack (no URL: it may be a capability URL)."""
+    if isinstance(error, TimeoutError):
+        return "no answer in time"
+    return f"the connection failed ({type(error).__name__})"
 
 
 def slack_error_code(error: SlackApiError) -> str:
@@ -52,6 +76,10 @@ def reply_for(error: BaseException) -> str:
     """
     if isinstance(error, KeepnetError):
         return messages.format_error(error)
+    if isinstance(error, SlackPostError):
+        if error.code in NOT_IN_CHANNEL_ERRORS:
+            return messages.bot_not_in_channel()
+        return messages.format_error(error)
     if isinstance(error, SlackApiError):
         code = slack_error_code(error)
         if code in NOT_IN_CHANNEL_ERRORS:
@@ -59,6 +87,8 @@ def reply_for(error: BaseException) -> str:
         return messages.slack_refused(code)
     if isinstance(error, SlackRequestError):
         return messages.slack_unreachable(str(error))
+    if isinstance(error, NETWORK_ERRORS):
+        return messages.slack_unreachable(network_detail(error))
     return messages.unexpected_error()
 
 
@@ -90,6 +120,16 @@ def _who(body: dict[str, Any]) -> dict[str, Any]:
     return {"user": user, "channel": channel, "request": request or body.get("type")}
 
 
+def _detail(error: BaseException) -> str:
+    if isinstance(error, SlackApiError):
+        return slack_error_code(error)
+    if isinstance(error, SlackPostError):
+        return error.code
+    if isinstance(error, NETWORK_ERRORS):
+        return network_detail(error)
+    return str(error)
+
+
 async def handle_error(error: Exception, body: dict[str, Any], respond: AsyncRespond | None) -> None:
     """Bolt's global error handler: log the failure and tell the person who asked.
 
@@ -99,9 +139,8 @@ async def handle_error(error: Exception, body: dict[str, Any], respond: AsyncRes
         respond: replies through the request's ``response_url``.
     """
     who = _who(body)
-    if isinstance(error, KeepnetError | SlackApiError | SlackRequestError):
-        detail = slack_error_code(error) if isinstance(error, SlackApiError) else str(error)
-        log.warning("slack_request_failed", error=type(error).__name__, detail=detail, **who)
+    if isinstance(error, _EXPECTED):
+        log.warning("slack_request_failed", error=type(error).__name__, detail=_detail(error), **who)
     else:
         log.error("slack_request_crashed", exc_info=error, **who)
     await tell(respond, reply_for(error))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.formatting import fmt_int, plural
+from bot.formatting import fmt_int, no_match_over_sentence, plural
 from bot.keepnet.models import ExportKind
 from bot.slack._blocks_text import fit_escaped
 
@@ -88,16 +88,22 @@ def bot_not_in_channel() -> str:
 
 
 def upload_failed(reason: str, *, kind: ExportKind = "CSV") -> str:
-    """The file could not be attached (the summary, if any, stays).
+    """The file could not be attached (the summary, if any, stays), and how to try again.
 
     Args:
-        reason: plain text, e.g. "Slack answered file_upload_failed" (escaped here).
-        kind: ``"CSV"`` (the report's file) or ``"Excel"`` (the button's).
+        reason: plain text, e.g. "Slack's file upload failed (HTTP 500)" (escaped here).
+        kind: ``"CSV"`` (the report's file; Refresh posts the report again with it) or ``"Excel"``
+            (the button's).
 
     Returns:
-        E.g. ``":warning: The Excel file could not be attached: …"``.
+        E.g. ``":warning: The Excel file could not be attached: …. Click *Excel export* to try again."``.
     """
-    return f":warning: The {kind} file could not be attached: {fit_escaped(reason, _REASON_MAX)}"
+    button = "Refresh" if kind == "CSV" else "Excel export"
+    reason_text = fit_escaped(reason, _REASON_MAX).rstrip(".")
+    return (
+        f":warning: The {kind} file could not be attached: {reason_text}. "
+        f"Click *{button}* on the report to try again."
+    )
 
 
 def slack_refused(code: str) -> str:
@@ -144,12 +150,9 @@ def weekly_post_gave_up(reason: str, *, tries: int | None = None) -> str:
 
 
 def all_within_limit(customer_count: int, *, query: str = "") -> str:
-    """Nobody is over the limit."""
+    """Nobody is over the limit (for a ``find``: nobody matching it; ``customer_count`` = matches)."""
     if query:
-        return (
-            f":white_check_mark: No customer matching “{fit_escaped(query, 200)}” is over its license limit "
-            f"({plural(customer_count, 'customer')} checked)."
-        )
+        return f":white_check_mark: {no_match_over_sentence(fit_escaped(query, 200), customer_count)}."
     if customer_count == 0:
         return ":white_check_mark: No customers found, so nobody is over a license limit."
     if customer_count == 1:

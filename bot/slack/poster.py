@@ -7,6 +7,7 @@ Shared by ``/overage``, the Refresh button, the weekly job and ``overage-bot pos
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass
 
 import aiohttp
@@ -21,6 +22,7 @@ from bot.slack import messages
 from bot.slack._blocks_text import escape
 from bot.slack.blocks import build_error_message, build_report_message
 from bot.slack.errors import slack_error_code
+from bot.slack.post_errors import post_error
 from bot.slack.uploads import upload_export
 
 __all__ = ["AFTER_SUMMARY_ERRORS", "Posted", "SlackChannelPoster", "failure_reason"]
@@ -39,6 +41,7 @@ AFTER_SUMMARY_ERRORS: tuple[type[BaseException], ...] = (
     asyncio.TimeoutError,
     OSError,
 )
+_UPLOAD_STATUS = re.compile(r"\(status: (\d{3})\b")
 
 
 @dataclass(frozen=True)
@@ -57,13 +60,20 @@ class Posted:
 
 
 def failure_reason(error: BaseException) -> str:
-    """A short, plain-text reason for a failed export or upload (escaped by the message texts)."""
+    """A short, plain-text reason for a failed export or upload (escaped by the message texts).
+
+    slack_sdk's own text for a failed file POST ("Failed to upload a file (status: 500, body: …,
+    filename: …)") becomes "Slack's file upload failed (HTTP 500)".
+    """
     if isinstance(error, KeepnetError):
         return error.message
     if isinstance(error, SlackApiError):
         return f"Slack answered {slack_error_code(error)}"
     if isinstance(error, SlackRequestError):
-        return str(error)
+        status = _UPLOAD_STATUS.search(str(error))
+        if status is not None:
+            return f"Slack's file upload failed (HTTP {status.group(1)})"
+        return "Slack's file upload failed"
     if isinstance(error, asyncio.TimeoutError):
         return "the upload to Slack timed out"
     return f"the upload to Slack failed ({type(error).__name__})"
@@ -92,7 +102,8 @@ class SlackChannelPoster:
         """Post the summary and attach the CSV in its thread (no file when nobody is over).
 
         A failed CSV does not undo the summary: once the summary is out, any export or upload
-        failure (:data:`AFTER_SUMMARY_ERRORS`, network errors included) comes back in
+        failure (:data:`AFTER_SUMMARY_ERRORS`, network errors included) is explained in the
+        summary's thread (which may promise "…more in the attached file") and comes back in
         :attr:`Posted.file_error` instead of raising, so the caller never posts the summary twice.
 
         Args:
@@ -103,14 +114,22 @@ class SlackChannelPoster:
             Where the summary went.
 
         Raises:
-            SlackApiError: the summary could not be posted (e.g. ``not_in_channel``).
+            SlackPostError: the summary could not be posted for a reason a person must fix
+                (``not_in_channel``, ``invalid_auth``…); it says what to do.
+            SlackApiError: the summary could not be posted (any other error code).
         """
         message = build_report_message(
             report, tz=self._deps.settings.tz, now=self._deps.clock(), cached=cached
         )
-        response = await self._client.chat_postMessage(
-            channel=self.channel, text=message["text"], blocks=message["blocks"], unfurl_links=False
-        )
+        try:
+            response = await self._client.chat_postMessage(
+                channel=self.channel, text=message["text"], blocks=message["blocks"], unfurl_links=False
+            )
+        except SlackApiError as exc:
+            typed = post_error(exc, channel=self.channel)
+            if typed is None:
+                raise
+            raise typed from exc
         ts = str(response["ts"])
         if not report.offenders:
             return Posted(channel=self.channel, ts=ts)
@@ -132,11 +151,19 @@ class SlackChannelPoster:
                 error=type(exc).__name__,
                 reason=reason,
             )
+            await self._thread_note(ts, messages.upload_failed(reason))
             return Posted(channel=self.channel, ts=ts, file_error=reason)
         return Posted(channel=self.channel, ts=ts)
 
+    async def _thread_note(self, ts: str, text: str) -> None:
+        """Reply in the summary's thread; best effort (the report is already out)."""
+        try:
+            await self._client.chat_postMessage(channel=self.channel, thread_ts=ts, text=text)
+        except AFTER_SUMMARY_ERRORS as exc:
+            log.warning("slack_upload_note_failed", channel=self.channel, error=failure_reason(exc))
+
     async def post(self, report: OverageReport, *, period: str) -> str:
-        """Post a scheduled report; a failed CSV is explained in the thread instead.
+        """Post a scheduled report; a failed CSV is explained in the thread (by :meth:`publish`).
 
         Args:
             report: the report.
@@ -146,16 +173,10 @@ class SlackChannelPoster:
             The summary message's ``ts`` (the ledger's message reference).
 
         Raises:
-            SlackApiError: the summary could not be posted.
+            SlackPostError: the summary could not be posted; it carries the fix.
+            SlackApiError: the summary could not be posted (another error code).
         """
         posted = await self.publish(report)
-        if posted.file_error is not None:
-            try:
-                await self._client.chat_postMessage(
-                    channel=self.channel, thread_ts=posted.ts, text=messages.upload_failed(posted.file_error)
-                )
-            except AFTER_SUMMARY_ERRORS as exc:  # the report is out; the note is best effort
-                log.warning("slack_upload_note_failed", channel=self.channel, error=failure_reason(exc))
         log.info(
             "slack_report_posted",
             destination=self.name,

@@ -18,6 +18,7 @@ from bot.formatting import (
     fmt_generated,
     fmt_int,
     fmt_money,
+    no_match_over_sentence,
     over_limit_sentence,
     plural,
 )
@@ -83,8 +84,7 @@ def _title(query: str) -> dict[str, Any]:
 def _summary(report: OverageReport) -> list[dict[str, Any]]:
     if report.over_count == 0:
         if report.query:
-            checked = plural(report.customer_count, "customer")
-            text = f"✅ No customer matching the search is over its license limit ({checked} checked)."
+            text = f"✅ {no_match_over_sentence(neutral(report.query, _QUERY_MAX), report.customer_count)}."
         elif report.customer_count == 0:
             text = "✅ No customers found, so nobody is over a license limit."
         else:

@@ -90,14 +90,31 @@ async def test_only_weekly_destinations_save_the_snapshot(
 
 
 async def test_post_failure_exits_non_zero(sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path) -> None:
-    """A channel the bot is not in fails with exit code 1 and a message naming the destination."""
+    """A channel the bot is not in: exit 1, the destination and the invite fix; logged without a traceback."""
     slack.channel_errors["C0WEEKLY"] = "not_in_channel"
     env = post_env(sandbox, slack, f"sqlite+aiosqlite:///{tmp_path / 'state.db'}")
-    code, out, _ = await run_cli("post", "--key", "k", env=env, cwd=tmp_path)
+    code, out, err = await run_cli("post", "--key", "k", env=env, cwd=tmp_path)
     assert code == 1
     assert "FAILED to post to slack:C0WEEKLY" in out
     assert "not_in_channel" in out
+    assert "Invite the bot: /invite @overage-bot in channel C0WEEKLY" in out
+    assert "Traceback" not in err
+    assert "SlackApiError" not in err
+    assert "post_failed" in err
+    assert "weekly_post_failed" not in err, "a manual post is not the weekly job"
     assert slack.messages() == []
+
+
+async def test_post_with_a_dead_token_says_to_reinstall(
+    sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path
+) -> None:
+    """invalid_auth from chat.postMessage: the line says to reinstall the app and update SLACK_BOT_TOKEN."""
+    slack.channel_errors["C0WEEKLY"] = "invalid_auth"
+    env = post_env(sandbox, slack, f"sqlite+aiosqlite:///{tmp_path / 'state.db'}")
+    code, out, _ = await run_cli("post", env=env, cwd=tmp_path)
+    assert code == 1
+    assert "The bot token is invalid: reinstall the Slack app" in out
+    assert "update SLACK_BOT_TOKEN" in out
 
 
 async def test_post_while_another_run_holds_the_claim_exits_75(

@@ -89,6 +89,17 @@ class TestHappyPath:
             assert bodies
             assert all("Coho" in str(body) for body in bodies)
 
+    async def test_find_matching_nobody_says_so(self) -> None:
+        """/overage find <text> that matches no customer: "No customer matching “…”", not "0 checked"."""
+        async with run_bot() as bot:
+            await bot.command("find zzq-no-such-company")
+            await bot.fake.wait_for(lambda: bot.fake.messages())
+            [message] = bot.fake.messages()
+            sentence = "No customer matching “zzq-no-such-company” is over the license limit."
+            assert message["text"] == sentence
+            assert message["blocks"][1]["text"]["text"] == f":white_check_mark: {sentence}"
+            assert bot.fake.files == []
+
 
 class TestSizes:
     """Block Kit limits hold for empty and huge reports."""
@@ -230,14 +241,21 @@ class TestFailures:
             assert bot.fake.calls_to("chat.postEphemeral") == []
 
     async def test_failed_upload_keeps_summary_and_explains(self) -> None:
-        """The CSV upload fails: the summary stays and the asker gets a note saying the file failed."""
+        """The CSV upload fails (HTTP 500): the asker and the thread read a plain reason and a next step."""
         async with run_bot() as bot:
-            bot.fake.upload_failures, bot.fake.upload_status = 10, 400
+            bot.fake.upload_failures, bot.fake.upload_status = 10, 500
             reply = await bot.command("")
             assert reply.status == 200, "the acknowledgement must survive a fast failure"
             text = await self._error_reply(bot)
-            assert "could not be attached" in text
-            assert len(bot.fake.messages()) == 1
+            assert "The CSV file could not be attached: Slack's file upload failed (HTTP 500)." in text
+            assert "Click *Refresh* on the report to try again." in text
+            assert "Failed to upload a file" not in text
+            assert "status:" not in text
+            await bot.background.drain()
+            summary, note = bot.fake.messages()
+            assert "more in the attached file" in summary["blocks"][1]["text"]["text"]
+            assert note["thread_ts"] == summary["ts"], "the thread says the promised file is missing"
+            assert note["text"] == text
             assert bot.fake.files == []
             assert bot.fake.calls_to("chat.update") == []
 

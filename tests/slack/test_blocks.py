@@ -319,12 +319,21 @@ class TestZeroOffenders:
         assert message["text"] == "No customer is over the license limit (537 customers checked)"
 
     def test_zero_with_find(self) -> None:
-        """A find with no offender says no matching customer is over."""
+        """A find with no offender says no matching customer is over, in the blocks and the fallback."""
         message = _message(_report([], customer_count=4, query="<acme>"))
-        assert (
-            "No customer matching “&lt;acme&gt;” is over its license limit (4 customers checked)"
-            in (message["blocks"][1]["text"]["text"])
+        sentence = (
+            "No customer matching “&lt;acme&gt;” is over the license limit (4 matching customers checked)."
         )
+        assert message["blocks"][1]["text"]["text"] == f":white_check_mark: {sentence}"
+        assert message["text"] == sentence
+
+    def test_find_matching_nobody_does_not_say_zero_checked(self) -> None:
+        """A find that matches no customer at all reads as "no customer matching", never "0 customers checked"."""
+        message = _message(_report([], customer_count=0, query="acme"))
+        sentence = "No customer matching “acme” is over the license limit."
+        assert message["blocks"][1]["text"]["text"] == f":white_check_mark: {sentence}"
+        assert message["text"] == sentence
+        assert "checked" not in _all_text(message) + message["text"]
 
 
 class TestLimits:

@@ -64,7 +64,11 @@ def test_upload_failed_keeps_reason_escaped() -> None:
     text = messages.upload_failed("file too large <&>")
     assert "The CSV file could not be attached: file too large &lt;&amp;&gt;" in text
     excel = messages.upload_failed("Slack answered file_upload_failed", kind="Excel")
-    assert excel == ":warning: The Excel file could not be attached: Slack answered file_upload_failed"
+    assert excel == (
+        ":warning: The Excel file could not be attached: Slack answered file_upload_failed. "
+        "Click *Excel export* on the report to try again."
+    )
+    assert text.endswith("Click *Refresh* on the report to try again.")
 
 
 def test_slack_failure_texts_are_escaped() -> None:

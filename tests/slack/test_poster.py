@@ -7,6 +7,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.sandbox.data import is_over_limit, seed_companies
 from bot.slack.app import build_web_client
+from bot.slack.post_errors import SlackPostError
 from bot.slack.poster import SlackChannelPoster
 from tests.scenario.checks import assert_valid_message, csv_rows
 from tests.scenario.harness import run_world
@@ -36,7 +37,9 @@ async def test_failed_upload_is_explained_in_the_thread() -> None:
         summary, note = world.fake.messages()
         assert summary["ts"] == ts
         assert note["thread_ts"] == ts
-        assert "could not be attached" in note["text"]
+        assert "could not be attached: Slack's file upload failed (HTTP 400)." in note["text"]
+        assert "Click *Refresh* on the report to try again." in note["text"]
+        assert "Failed to upload a file" not in note["text"]
         assert world.fake.files == []
 
 
@@ -53,13 +56,46 @@ async def test_nobody_over_posts_no_file() -> None:
 
 
 async def test_not_in_channel_raises_for_the_caller() -> None:
-    """A channel the bot was not invited to raises SlackApiError (the ledger releases the period)."""
+    """A channel the bot was not invited to raises SlackPostError with the invite fix (the ledger releases)."""
     async with run_world() as world:
         world.fake.channel_errors["C0PRIVATE"] = "not_in_channel"
         poster = SlackChannelPoster(build_web_client(world.settings), world.deps, channel="C0PRIVATE")
-        with pytest.raises(SlackApiError):
+        with pytest.raises(SlackPostError) as info:
             await poster.post(await world.service.report(), period="key:manual")
+        assert info.value.code == "not_in_channel"
+        assert "C0PRIVATE" in info.value.message
+        assert info.value.remediation.startswith("Invite the bot: /invite @overage-bot in channel C0PRIVATE")
         assert world.sandbox.stats.requests["/api/companies/search/export"] == 0
+
+
+@pytest.mark.parametrize(
+    ("code", "fix"),
+    [
+        ("channel_not_found", "Check the channel id C0GONE"),
+        ("is_archived", "Channel C0GONE is archived: unarchive it"),
+        ("missing_scope", "add the bot scopes chat:write and files:write"),
+        ("invalid_auth", "The bot token is invalid: reinstall the Slack app"),
+        ("account_inactive", "update SLACK_BOT_TOKEN"),
+    ],
+)
+async def test_refusals_a_person_must_fix_carry_the_fix(code: str, fix: str) -> None:
+    """Each refusal no retry can fix becomes a SlackPostError whose remediation says what to do."""
+    async with run_world() as world:
+        world.fake.channel_errors["C0GONE"] = code
+        poster = SlackChannelPoster(build_web_client(world.settings), world.deps, channel="C0GONE")
+        with pytest.raises(SlackPostError) as info:
+            await poster.publish(await world.service.report())
+        assert fix in info.value.remediation
+        assert f"({code})" in info.value.message
+
+
+async def test_other_refusals_stay_slack_api_errors() -> None:
+    """A code without a known fix (e.g. msg_too_long) is raised as slack_sdk raised it."""
+    async with run_world() as world:
+        world.fake.channel_errors["C0WEEKLY"] = "msg_too_long"
+        poster = SlackChannelPoster(build_web_client(world.settings), world.deps, channel="C0WEEKLY")
+        with pytest.raises(SlackApiError):
+            await poster.publish(await world.service.report())
 
 
 async def test_post_failure_tells_the_channel() -> None:

@@ -195,6 +195,16 @@ class TestReportCard:
         assert not [item for item in card["body"] if item["type"] == "Table"]
         assert "actions" not in card
 
+    def test_zero_offenders_for_a_find_names_the_search(self) -> None:
+        """A find with nobody over names the search text and never says "0 customers checked"."""
+        text = _all_text(_card(_report([], customer_count=0, query="acme")))
+        assert "✅ No customer matching “acme” is over the license limit." in text
+        assert "checked" not in text
+        some = _all_text(_card(_report([], customer_count=3, query="<acme>")))
+        assert (
+            "No customer matching “‹acme›” is over the license limit (3 matching customers checked)." in some
+        )
+
 
 class TestNeutralizing:
     """Names cannot mention, link, format or run card functions."""

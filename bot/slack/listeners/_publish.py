@@ -25,6 +25,9 @@ async def publish_report(
 ) -> str:
     """Post ``report`` to the invoking channel with the CSV in its thread.
 
+    When the CSV could not be attached, the thread says so (see
+    :meth:`~bot.slack.poster.SlackChannelPoster.publish`) and the asker gets the same note.
+
     Args:
         client: the Slack Web API client.
         deps: settings, service and clock.
@@ -38,6 +41,8 @@ async def publish_report(
         The outcome for the request log: ``posted`` or ``posted_without_file``.
 
     Raises:
+        SlackPostError: the summary could not be posted; it carries the fix (the error handler
+            shows it).
         SlackApiError: the summary could not be posted (the error handler explains it).
     """
     posted = await SlackChannelPoster(client, deps, channel=channel).publish(report, cached=cached)

@@ -14,7 +14,7 @@ from bot.deps import Deps
 from bot.slack import messages
 from bot.slack.access import is_allowed
 from bot.slack.blocks import ACTION_EXPORT_EXCEL
-from bot.slack.errors import NOT_IN_CHANNEL_ERRORS, slack_error_code, tell
+from bot.slack.errors import NETWORK_ERRORS, NOT_IN_CHANNEL_ERRORS, slack_error_code, tell
 from bot.slack.exports_inflight import InflightExports
 from bot.slack.listeners._background import BackgroundWork
 from bot.slack.listeners._request_log import RequestLog
@@ -25,6 +25,9 @@ from bot.slack.uploads import upload_export
 __all__ = ["handle_overage_export_excel"]
 
 log = structlog.get_logger(__name__)
+
+#: Upload failures told to the clicker (Slack refused the file, or could not be reached).
+_UPLOAD_ERRORS: tuple[type[BaseException], ...] = (SlackApiError, SlackRequestError, *NETWORK_ERRORS)
 
 
 async def handle_overage_export_excel(
@@ -42,8 +45,9 @@ async def handle_overage_export_excel(
 
     The clicker sees "Preparing the Excel export…" (ephemeral); the export is always a fresh one
     from Keepnet. A second click on the same message while its export runs only gets "already being
-    prepared". A failed upload tells the clicker "The Excel file could not be attached: <reason>";
-    Keepnet failures (and a bot removed from the channel) go to the app's error handler.
+    prepared". A failed upload (Slack refused it, or could not be reached) tells the clicker "The
+    Excel file could not be attached: <reason>", logged without a traceback; Keepnet failures (and a
+    bot removed from the channel) go to the app's error handler.
 
     Args:
         ack: acknowledges the click.
@@ -83,11 +87,17 @@ async def handle_overage_export_excel(
                         thread_ts=click.thread_ts,
                         fresh=True,
                     )
-                except (SlackApiError, SlackRequestError) as exc:
+                except _UPLOAD_ERRORS as exc:
                     if isinstance(exc, SlackApiError) and slack_error_code(exc) in NOT_IN_CHANNEL_ERRORS:
                         raise  # the error handler's invite hint is the fix
-                    log.warning("slack_xlsx_upload_failed", channel=click.channel, error=type(exc).__name__)
-                    await tell(respond, messages.upload_failed(failure_reason(exc), kind="Excel"))
+                    reason = failure_reason(exc)
+                    log.warning(
+                        "slack_xlsx_upload_failed",
+                        channel=click.channel,
+                        error=type(exc).__name__,
+                        reason=reason,
+                    )
+                    await tell(respond, messages.upload_failed(reason, kind="Excel"))
                     request.outcome, request.error = "upload_failed", type(exc).__name__
                     return
                 request.outcome = "uploaded"
