@@ -1,7 +1,8 @@
 """Pure encode/decode of the Keepnet wire format (sans-I/O, in the style of gidgethub's ``sansio``).
 
-Nothing here touches the network or the disk: request bodies are built as dicts, and every
-response is judged from ``(status, headers, body)``. Each failure becomes a typed error from
+Nothing here touches the network or the disk: request bodies are built as dicts (in
+:mod:`bot.keepnet._requests`, re-exported here), and every response is judged from
+``(status, headers, body)``. Each failure becomes a typed error from
 :mod:`bot.keepnet.errors`; the ones worth retrying are :class:`RetryableError`, which carries the
 server's ``Retry-After`` (already converted to seconds).
 """
@@ -16,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bot.keepnet._requests import EXPORT_PATH, SEARCH_PATH, TOKEN_PATH, export_body, search_body, token_form
 from bot.keepnet.errors import (
     KeepnetCredentialsRejected,
     KeepnetError,
@@ -25,11 +27,27 @@ from bot.keepnet.errors import (
     KeepnetResponseError,
     KeepnetUnavailableError,
 )
-from bot.keepnet.models import CompanyPage, ExportKind, TokenResponse
+from bot.keepnet.models import CompanyPage, TokenResponse
 
-TOKEN_PATH = "/connect/token"
-SEARCH_PATH = "/api/companies/search"
-EXPORT_PATH = "/api/companies/search/export"
+__all__ = [
+    "BASE_URL_REMEDIATION",
+    "EXPORT_PATH",
+    "SEARCH_PATH",
+    "TOKEN_PATH",
+    "RetryableError",
+    "decode_export_error",
+    "decode_page",
+    "decode_response",
+    "decode_token",
+    "export_body",
+    "is_json_type",
+    "parse_retry_after",
+    "raise_for_envelope",
+    "search_body",
+    "server_messages",
+    "token_form",
+]
+
 _MAX_MESSAGES = 3
 BASE_URL_REMEDIATION = (
     "Check KEEPNET_BASE_URL: it must be the API host root, e.g. https://api.keepnetlabs.com "
@@ -50,49 +68,6 @@ class RetryableError(KeepnetUnavailableError):
     def __init__(self, message: str, *, status: int | None, retry_after: float | None = None) -> None:
         super().__init__(message, status=status)
         self.retry_after = retry_after
-
-
-# --- requests --------------------------------------------------------------------------------
-
-
-def token_form(client_id: str, client_secret: str) -> dict[str, str]:
-    """The form fields of the client-credentials token request."""
-    return {
-        "grant_type": "client_credentials",
-        "client_id": client_id,
-        "client_secret": client_secret,
-        "scope": "api1",
-    }
-
-
-def search_body(
-    *, page_number: int, page_size: int, text: str = "", over_limit: bool = True
-) -> dict[str, Any]:
-    """The body of ``POST /api/companies/search``: never a null ``filter`` nor a null inside it.
-
-    Args:
-        page_number: 1-based page.
-        page_size: rows per page (the server may cap it).
-        text: free-text search; "" for none.
-        over_limit: True to list only companies over their licence limit.
-    """
-    return {
-        "pageNumber": page_number,
-        "pageSize": page_size,
-        "orderBy": "CreateTime",
-        "ascending": False,
-        "isTargetUserCountExceededLimit": over_limit,
-        "filter": {"Condition": "AND", "SearchInputTextValue": text or ""},
-    }
-
-
-def export_body(kind: ExportKind, *, page_size: int, text: str = "") -> dict[str, Any]:
-    """The body of ``POST /api/companies/search/export`` for all over-limit companies."""
-    return {
-        **search_body(page_number=1, page_size=page_size, text=text),
-        "exportType": kind,
-        "reportAllPages": True,
-    }
 
 
 # --- responses -------------------------------------------------------------------------------
