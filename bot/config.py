@@ -7,23 +7,19 @@ message names the variable; the CLI prints it and exits with code 2, without a t
 
 from __future__ import annotations
 
-import ipaddress
-import re
 import ssl
 from pathlib import Path
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.config_checks import SLACK_CHANNEL_ID, check_http_url, is_loopback, split_ids
+
 __all__ = ["DEFAULT_KEEPNET_BASE_URL", "SLACK_CHANNEL_ID", "ConfigError", "Settings", "load_settings"]
 
 DEFAULT_KEEPNET_BASE_URL = "https://api.keepnetlabs.com"
-
-
-SLACK_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 
 
 class ConfigError(Exception):
@@ -32,13 +28,6 @@ class ConfigError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.remediation = message
-
-
-def _split_ids(value: object) -> object:
-    """Turn ``"U1, C2,,"`` into ``("U1", "C2")``; lists pass through."""
-    if isinstance(value, str):
-        return tuple(part.strip() for part in value.split(",") if part.strip())
-    return value
 
 
 class Settings(BaseSettings):
@@ -105,7 +94,7 @@ class Settings(BaseSettings):
         url = value.strip().rstrip("/")
         if url.lower().endswith("/api"):
             url = url[: -len("/api")].rstrip("/")
-        _check_http_url(url, example="https://api.keepnetlabs.com")
+        check_http_url(url, example="https://api.keepnetlabs.com")
         return url
 
     @field_validator("keepnet_ca_bundle")
@@ -135,7 +124,7 @@ class Settings(BaseSettings):
     @classmethod
     def _slack_api_url(cls, value: str) -> str:
         url = value.strip()
-        _check_http_url(url, example="https://slack.com/api/")
+        check_http_url(url, example="https://slack.com/api/")
         return url if url.endswith("/") else url + "/"
 
     @field_validator("public_url")
@@ -144,7 +133,7 @@ class Settings(BaseSettings):
         if value is None or not value.strip():
             return None
         url = value.strip().rstrip("/")
-        _check_http_url(url, example="https://overage-bot.example.com")
+        check_http_url(url, example="https://overage-bot.example.com")
         return url
 
     @model_validator(mode="before")
@@ -158,7 +147,7 @@ class Settings(BaseSettings):
     @field_validator("overage_allowed_users", "overage_allowed_channels", mode="before")
     @classmethod
     def _ids(cls, value: object) -> object:
-        return _split_ids(value)
+        return split_ids(value)
 
     @field_validator("overage_allowed_users", "overage_allowed_channels")
     @classmethod
@@ -235,7 +224,7 @@ class Settings(BaseSettings):
         teams = (self.teams_client_id, self.teams_client_secret, self.teams_tenant_id)
         if any(teams) and not all(teams):
             raise ValueError("set all three of TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID")
-        if self.teams_allow_anonymous and not _is_loopback(self.host):
+        if self.teams_allow_anonymous and not is_loopback(self.host):
             raise ValueError(
                 "TEAMS_ALLOW_ANONYMOUS=true is for local testing only: set HOST=127.0.0.1 "
                 "(the bot would otherwise answer any serviceUrl an unauthenticated caller names)"
@@ -272,28 +261,6 @@ class Settings(BaseSettings):
     def misfire_grace_s(self) -> float:
         """``OVERAGE_MISFIRE_GRACE_H`` in seconds."""
         return self.overage_misfire_grace_h * 3600.0
-
-
-def _check_http_url(url: str, *, example: str) -> None:
-    """Refuse anything that is not an absolute http(s) URL with a host (and a valid port)."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        raise ValueError(f"{url!r} is not a valid URL ({exc}); e.g. {example}") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"{url!r} must be an http:// or https:// URL with a host, e.g. {example}")
-    if port is not None and not 0 < port < 65536:
-        raise ValueError(f"{url!r} has an invalid port; e.g. {example}")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def load_settings(**overrides: object) -> Settings:
