@@ -1,7 +1,8 @@
-"""Shared fixtures: every test starts with a clean environment and its own working directory."""
+"""Shared fixtures: every test starts with a clean environment, its own working directory and logging."""
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,5 +21,11 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None
         if name.upper().startswith(_PREFIXES) and name.upper() not in _KEEP:
             monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     yield
     structlog.reset_defaults()
+    # configure_logging() (run by CLI commands tested in-process) replaces the root handlers with
+    # one writing to that test's captured stream; put the previous ones back.
+    root.handlers[:] = handlers
+    root.setLevel(level)
