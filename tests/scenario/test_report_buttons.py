@@ -144,3 +144,19 @@ class TestRefresh:
             assert bot.fake.files[1].thread_ts == second["ts"]
             assert bot.searches() > searches
             assert "cached" not in str(second["blocks"])
+
+    async def test_denied_clicker_gets_nothing(self) -> None:
+        """A Refresh click from someone outside OVERAGE_ALLOWED_USERS reads nothing and posts nothing."""
+        async with run_bot(overage_allowed_users="U0ALICE") as bot:
+            message = await _report(bot)
+            value = _button(message, "overage_refresh")["value"]
+            searches, exports = bot.searches(), bot.exports()
+            posted, files = len(bot.fake.messages()), len(bot.fake.files)
+            await bot.click("overage_refresh", value=value, message_ts=message["ts"], user="U0MALLORY")
+            await bot.fake.wait_for(lambda: bot.fake.responses())
+            await bot.background.drain()
+            (denial,) = bot.fake.responses()
+            assert "not allowed" in denial["text"]
+            assert denial["response_type"] == "ephemeral"
+            assert (bot.searches(), bot.exports()) == (searches, exports), "nothing read from Keepnet"
+            assert (len(bot.fake.messages()), len(bot.fake.files)) == (posted, files), "nothing posted"
