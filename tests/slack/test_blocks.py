@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote
-from zoneinfo import ZoneInfo
 
-from bot.keepnet.models import Company
-from bot.report import OverageReport, Snapshot, SnapshotRow, build_report
+from bot.report import OverageReport, Snapshot, SnapshotRow
 from bot.slack.blocks import (
     ACTION_EXPORT_EXCEL,
     ACTION_REFRESH,
@@ -18,30 +16,7 @@ from bot.slack.blocks import (
     build_report_message,
 )
 from bot.slack.messages import format_error
-
-GENERATED = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
-ISTANBUL = ZoneInfo("Europe/Istanbul")
-
-
-def _company(index: int, name: str, limit: str | None = "100", users: int = 110) -> Company:
-    return Company.model_validate(
-        {
-            "companyResourceId": f"c{index}",
-            "companyName": name,
-            "numberOfUsers": limit,
-            "targetUserCount": users,
-        }
-    )
-
-
-def _many(count: int, name: str = "Company {i}") -> list[Company]:
-    return [_company(i, name.format(i=i), "100", 100 + i) for i in range(1, count + 1)]
-
-
-def _report(companies: list[Company], **kwargs: Any) -> OverageReport:
-    options: dict[str, Any] = {"customer_count": 537, "top_n": 10}
-    options.update(kwargs)
-    return build_report(companies, generated_at=GENERATED, source="https://api.keepnetlabs.com", **options)
+from tests.report_builders import GENERATED, ISTANBUL, company, make_report, many_companies
 
 
 def _message(report: OverageReport, *, cached: bool = False, now: datetime | None = None) -> dict[str, Any]:
@@ -81,7 +56,7 @@ class TestSummary:
 
     def test_header_and_summary(self) -> None:
         """The message opens with a header and '*N* of M customers … — *X* excess users'."""
-        message = _message(_report(_many(83)))
+        message = _message(make_report(many_companies(83)))
         header = message["blocks"][0]
         assert header == {
             "type": "header",
@@ -92,34 +67,34 @@ class TestSummary:
 
     def test_fallback_text_carries_count_and_excess(self) -> None:
         """Notifications (the top-level text) carry the count and the excess."""
-        message = _message(_report(_many(83)))
+        message = _message(make_report(many_companies(83)))
         assert message["text"] == "83 of 537 customers are over their license limit (3,486 excess users)"
 
     def test_true_up(self) -> None:
         """A configured seat price adds the estimated true-up with the currency symbol."""
-        report = _report(_many(2), seat_price=10.0, currency="USD")
+        report = make_report(many_companies(2), seat_price=10.0, currency="USD")
         assert "Estimated true-up ≈ *$30*" in message_summary(report)
-        report = _report(_many(2), seat_price=10.0, currency="CHF")
+        report = make_report(many_companies(2), seat_price=10.0, currency="CHF")
         assert "Estimated true-up ≈ *CHF 30*" in message_summary(report)
 
     def test_no_true_up_without_price(self) -> None:
         """Without a seat price there is no true-up line."""
-        assert "true-up" not in message_summary(_report(_many(2)))
+        assert "true-up" not in message_summary(make_report(many_companies(2)))
 
     def test_unknown_limits_note(self) -> None:
         """Companies whose limit cannot be read are counted in a note."""
-        companies = [*_many(1), _company(7, "Odd", "n/a", 5), _company(8, "Odder", "", 9)]
-        assert "2 with an unreadable license limit" in message_summary(_report(companies))
+        companies = [*many_companies(1), company(7, "Odd", "n/a", 5), company(8, "Odder", "", 9)]
+        assert "2 with an unreadable license limit" in message_summary(make_report(companies))
 
     def test_find_header(self) -> None:
         """A find report shows its search text in the header and the fallback."""
-        message = _message(_report(_many(1), query="acme & <co>"))
+        message = _message(make_report(many_companies(1), query="acme & <co>"))
         assert message["blocks"][0]["text"]["text"] == "License overage report — find: acme &amp; &lt;co&gt;"
         assert message["text"].endswith("— find: acme &amp; &lt;co&gt;")
 
     def test_long_find_header_is_cut_safely(self) -> None:
         """A long search text is cut to fit the 150-character header without splitting an entity."""
-        message = _message(_report(_many(1), query="&" * 300))
+        message = _message(make_report(many_companies(1), query="&" * 300))
         text = message["blocks"][0]["text"]["text"]
         assert len(text) <= 150
         assert text.endswith("&amp;…")
@@ -135,7 +110,7 @@ class TestTable:
 
     def test_one_table_with_header_row(self) -> None:
         """Exactly one table: a header row, then the top N offenders, largest excess first."""
-        message = _message(_report(_many(30), top_n=10))
+        message = _message(make_report(many_companies(30), top_n=10))
         rows = _table_rows(message)
         assert rows[0] == ["Company", "License limit", "Active users", "Excess"]
         assert len(rows) == 11
@@ -147,12 +122,12 @@ class TestTable:
 
     def test_unknown_limit_row(self) -> None:
         """An unreadable limit shows '?' and 'unknown'."""
-        rows = _table_rows(_message(_report([_company(1, "Odd", "unlimited-ish", 50)])))
+        rows = _table_rows(_message(make_report([company(1, "Odd", "unlimited-ish", 50)])))
         assert rows[1] == ["Odd", "?", "50", "unknown"]
 
     def test_hidden_offenders_line(self) -> None:
         """Offenders beyond the top N are announced in the summary (Slack shows the table at the bottom)."""
-        message = _message(_report(_many(83), top_n=10))
+        message = _message(make_report(many_companies(83), top_n=10))
         summary = message["blocks"][1]["text"]["text"]
         assert summary.endswith("\nTop 10 shown; …and 73 more in the attached file")
         assert _all_text(message).count("more in the attached file") == 1
@@ -161,17 +136,19 @@ class TestTable:
 
     def test_no_hidden_line_when_all_shown(self) -> None:
         """When every offender is in the table there is no '…and N more' line."""
-        assert "more in the attached file" not in _all_text(_message(_report(_many(10), top_n=10)))
+        assert "more in the attached file" not in _all_text(
+            _message(make_report(many_companies(10), top_n=10))
+        )
 
     def test_single_offender(self) -> None:
         """One offender renders a one-row table and the singular sentence."""
-        message = _message(_report(_many(1)))
+        message = _message(make_report(many_companies(1)))
         assert len(_table_rows(message)) == 2
         assert message["text"].startswith("1 of 537 customers is over its license limit")
 
     def test_top_50(self) -> None:
         """top 50 shows 50 rows plus the header."""
-        assert len(_table_rows(_message(_report(_many(200), top_n=50)))) == 51
+        assert len(_table_rows(_message(make_report(many_companies(200), top_n=50)))) == 51
 
 
 class TestEscaping:
@@ -180,8 +157,8 @@ class TestEscaping:
     def test_channel_ping_is_escaped_everywhere(self) -> None:
         """'<!channel> Corp' appears only escaped: in the table, the lists and the fallback."""
         previous = Snapshot(taken_on=date(2026, 11, 16), rows=(SnapshotRow("old", "<!here> Ltd", 1, 2, 1),))
-        companies = [_company(1, "<!channel> Corp", "10", 20), _company(2, "Smith & Sons > Co", "10", 15)]
-        message = _message(_report(companies, previous=previous, query=""))
+        companies = [company(1, "<!channel> Corp", "10", 20), company(2, "Smith & Sons > Co", "10", 15)]
+        message = _message(make_report(companies, previous=previous, query=""))
         text = json.dumps(message, ensure_ascii=False)
         assert "<!channel>" not in text
         assert "<!here>" not in text
@@ -191,12 +168,12 @@ class TestEscaping:
 
     def test_no_raw_angle_brackets(self) -> None:
         """No raw '<' or '>' is sent, and every '&' starts an entity."""
-        companies = [_company(i, f"<@U123|x{i}> & <https://evil.example|click> {i}") for i in range(1, 60)]
+        companies = [company(i, f"<@U123|x{i}> & <https://evil.example|click> {i}") for i in range(1, 60)]
         previous = Snapshot(
             taken_on=date(2026, 11, 16),
             rows=tuple(SnapshotRow(f"o{i}", "<b>&</b>", 1, 2, 1) for i in range(40)),
         )
-        message = _message(_report(companies, previous=previous, query="<x>&"))
+        message = _message(make_report(companies, previous=previous, query="<x>&"))
         for text in _texts(message):
             assert "<" not in text
             assert ">" not in text
@@ -204,24 +181,24 @@ class TestEscaping:
 
     def test_formula_names_untouched(self) -> None:
         """Formula-like names are shown as they are (neutralizing is only for the CSV)."""
-        rows = _table_rows(_message(_report([_company(1, '=HYPERLINK("http://x","y")', "1", 5)])))
+        rows = _table_rows(_message(make_report([company(1, '=HYPERLINK("http://x","y")', "1", 5)])))
         assert rows[1][0] == '=HYPERLINK("http://x","y")'
 
     def test_long_names(self) -> None:
         """Names are shown in full up to 60 characters; longer ones are cut with '…'."""
         companies = [
-            _company(1, "A" * 40, "10", 90),
-            _company(2, "B" * 60, "10", 80),
-            _company(3, "C" * 61, "10", 70),
+            company(1, "A" * 40, "10", 90),
+            company(2, "B" * 60, "10", 80),
+            company(3, "C" * 61, "10", 70),
         ]
-        rows = _table_rows(_message(_report(companies)))
+        rows = _table_rows(_message(make_report(companies)))
         assert rows[1][0] == "A" * 40
         assert rows[2][0] == "B" * 60
         assert rows[3][0] == "C" * 59 + "…"
 
     def test_truncation_never_splits_entities(self) -> None:
         """A long name of '&' is cut before escaping, so only whole entities remain."""
-        rows = _table_rows(_message(_report([_company(1, "&" * 100, "1", 5)])))
+        rows = _table_rows(_message(make_report([company(1, "&" * 100, "1", 5)])))
         assert rows[1][0] == "&amp;" * 59 + "…"
 
 
@@ -238,7 +215,7 @@ class TestWeekOverWeek:
             taken_on=date(2026, 11, 16),
             rows=(SnapshotRow("c1", "Company 1", 100, 101, 1), SnapshotRow("gone", "Gone & Co", 10, 12, 2)),
         )
-        text = self._change_text(_report(_many(4), previous=previous))
+        text = self._change_text(make_report(many_companies(4), previous=previous))
         assert text.splitlines() == [
             "*+2 customers* since 2026-11-16, excess users *+7*",
             "Newly over: Company 2, Company 3, Company 4",
@@ -248,14 +225,14 @@ class TestWeekOverWeek:
     def test_no_change_reads_plus_minus_zero(self) -> None:
         """An unchanged week reads ±0 for both deltas and lists nobody."""
         previous = Snapshot(taken_on=date(2026, 11, 16), rows=(SnapshotRow("c1", "Company 1", 100, 101, 1),))
-        text = self._change_text(_report(_many(1), previous=previous))
+        text = self._change_text(make_report(many_companies(1), previous=previous))
         assert text == "*±0 customers* since 2026-11-16, excess users *±0*"
 
     def test_long_lists_are_capped(self) -> None:
         """Thousands of newly over companies end in '…and N more' and stay under 3,000 characters."""
         previous = Snapshot(taken_on=date(2026, 11, 16), rows=())
         text = self._change_text(
-            _report(_many(5000, "A rather long company name number {i}"), previous=previous)
+            make_report(many_companies(5000, "A rather long company name number {i}"), previous=previous)
         )
         assert len(text) < 3000
         newly = next(line for line in text.splitlines() if line.startswith("Newly over:"))
@@ -265,7 +242,7 @@ class TestWeekOverWeek:
 
     def test_no_change_section_for_first_run(self) -> None:
         """Without a snapshot there is no week-over-week line."""
-        assert "since" not in _all_text(_message(_report(_many(3))))
+        assert "since" not in _all_text(_message(make_report(many_companies(3))))
 
 
 class TestFooterAndButtons:
@@ -273,23 +250,25 @@ class TestFooterAndButtons:
 
     def test_context_line(self) -> None:
         """The generated time is shown in the configured zone with the source."""
-        context = _of_type(_message(_report(_many(1))), "context")[-1]
+        context = _of_type(_message(make_report(many_companies(1))), "context")[-1]
         assert context["elements"][0]["text"] == (
             "Generated 2026-11-26 09:00 (Europe/Istanbul) · Source: https://api.keepnetlabs.com"
         )
 
     def test_cached_label(self) -> None:
         """A cached report says how old it is."""
-        message = _message(_report(_many(1)), cached=True, now=GENERATED + timedelta(seconds=42))
+        message = _message(make_report(many_companies(1)), cached=True, now=GENERATED + timedelta(seconds=42))
         assert _of_type(message, "context")[-1]["elements"][0]["text"].endswith(" · cached, 42 s old")
 
     def test_not_cached_has_no_label(self) -> None:
         """A fresh report has no cache label."""
-        assert "cached" not in _all_text(_message(_report(_many(1)), now=GENERATED + timedelta(hours=1)))
+        assert "cached" not in _all_text(
+            _message(make_report(many_companies(1)), now=GENERATED + timedelta(hours=1))
+        )
 
     def test_buttons_carry_query(self) -> None:
         """Excel export and Refresh carry the query and top N so the click can redo the report."""
-        buttons = _buttons(_message(_report(_many(3), query="acme", top_n=25)))
+        buttons = _buttons(_message(make_report(many_companies(3), query="acme", top_n=25)))
         assert set(buttons) == {ACTION_EXPORT_EXCEL, ACTION_REFRESH}
         assert buttons[ACTION_EXPORT_EXCEL]["text"]["text"] == "Excel export"
         assert buttons[ACTION_REFRESH]["text"]["text"] == "Refresh"
@@ -298,7 +277,7 @@ class TestFooterAndButtons:
 
     def test_huge_query_value_fits(self) -> None:
         """A very long query is cut so the button value stays within 2,000 characters."""
-        buttons = _buttons(_message(_report(_many(1), query='ü"' * 3000)))
+        buttons = _buttons(_message(make_report(many_companies(1), query='ü"' * 3000)))
         for button in buttons.values():
             assert len(button["value"]) <= 2000
             assert json.loads(button["value"])["q"].startswith('ü"ü"')
@@ -309,7 +288,7 @@ class TestZeroOffenders:
 
     def test_positive_message_without_table_or_export(self) -> None:
         """A short positive message, no table, no Excel button, Refresh stays."""
-        message = _message(_report([]))
+        message = _message(make_report([]))
         assert message["blocks"][1]["text"]["text"] == (
             ":white_check_mark: All 537 customers are within their license limit."
         )
@@ -320,7 +299,7 @@ class TestZeroOffenders:
 
     def test_zero_with_find(self) -> None:
         """A find with no offender says no matching customer is over, in the blocks and the fallback."""
-        message = _message(_report([], customer_count=4, query="<acme>"))
+        message = _message(make_report([], customer_count=4, query="<acme>"))
         sentence = (
             "No customer matching “&lt;acme&gt;” is over the license limit (4 matching customers checked)."
         )
@@ -329,7 +308,7 @@ class TestZeroOffenders:
 
     def test_find_matching_nobody_does_not_say_zero_checked(self) -> None:
         """A find that matches no customer at all reads as "no customer matching", never "0 customers checked"."""
-        message = _message(_report([], customer_count=0, query="acme"))
+        message = _message(make_report([], customer_count=0, query="acme"))
         sentence = "No customer matching “acme” is over the license limit."
         assert message["blocks"][1]["text"]["text"] == f":white_check_mark: {sentence}"
         assert message["text"] == sentence
@@ -345,8 +324,8 @@ class TestLimits:
         previous = Snapshot(
             taken_on=date(2026, 11, 16), rows=tuple(SnapshotRow(f"o{i}", name, 1, 2, 1) for i in range(3000))
         )
-        companies = [_company(i, f"{name}{i}", "100", 100 + i) for i in range(10_000)]
-        message = _message(_report(companies, top_n=50, previous=previous, query=name), cached=True)
+        companies = [company(i, f"{name}{i}", "100", 100 + i) for i in range(10_000)]
+        message = _message(make_report(companies, top_n=50, previous=previous, query=name), cached=True)
         blocks = message["blocks"]
         assert len(blocks) <= 50
         assert len(_of_type(message, "table")) == 1
@@ -377,7 +356,7 @@ def test_error_message() -> None:
 
 def test_block_kit_builder_url() -> None:
     """The preview link opens Block Kit Builder with the message's blocks."""
-    message = _message(_report(_many(2)))
+    message = _message(make_report(many_companies(2)))
     url = block_kit_builder_url(message)
     prefix = "https://app.slack.com/block-kit-builder/#"
     assert url.startswith(prefix)

@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.keepnet.models import Company
-from bot.report import OverageReport, Snapshot, SnapshotRow, build_report
+from bot.report import OverageReport, Snapshot, SnapshotRow
 from bot.teams.cards import (
     CARD_MAX_BYTES,
     CARD_SCHEMA,
@@ -22,30 +20,7 @@ from bot.teams.cards import (
     build_report_card,
     build_text_card,
 )
-
-GENERATED = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
-ISTANBUL = ZoneInfo("Europe/Istanbul")
-
-
-def _company(index: int, name: str, limit: str | None = "100", users: int = 110) -> Company:
-    return Company.model_validate(
-        {
-            "companyResourceId": f"c{index}",
-            "companyName": name,
-            "numberOfUsers": limit,
-            "targetUserCount": users,
-        }
-    )
-
-
-def _many(count: int, name: str = "Company {i}") -> list[Company]:
-    return [_company(i, name.format(i=i), "100", 100 + i) for i in range(1, count + 1)]
-
-
-def _report(companies: list[Company], **kwargs: Any) -> OverageReport:
-    options: dict[str, Any] = {"customer_count": 537, "top_n": 10}
-    options.update(kwargs)
-    return build_report(companies, generated_at=GENERATED, source="https://api.keepnetlabs.com", **options)
+from tests.report_builders import GENERATED, ISTANBUL, company, make_report, many_companies
 
 
 def _card(report: OverageReport, *, cached: bool = False, now: datetime | None = None) -> dict[str, Any]:
@@ -102,22 +77,22 @@ class TestReportCard:
 
     def test_envelope(self) -> None:
         """An Adaptive Card 1.5 with the schema."""
-        card = _card(_report(_many(3)))
+        card = _card(make_report(many_companies(3)))
         assert card["type"] == "AdaptiveCard"
         assert card["version"] == "1.5"
         assert card["$schema"] == CARD_SCHEMA
 
     def test_summary_true_up_and_unknown(self) -> None:
         """N of M, total excess, true-up and the unreadable-limit note are shown."""
-        companies = [*_many(2), _company(9, "Odd", "n/a", 5)]
-        text = _all_text(_card(_report(companies, seat_price=10.0, currency="EUR")))
+        companies = [*many_companies(2), company(9, "Odd", "n/a", 5)]
+        text = _all_text(_card(make_report(companies, seat_price=10.0, currency="EUR")))
         assert "**3** of 537 customers are over their license limit — **3** excess users" in text
         assert "Estimated true-up ≈ \n€30" in text
         assert "1 with an unreadable license limit" in text
 
     def test_table(self) -> None:
         """The top N are a Table whose first row is the header; unknown limits read '?'/'unknown'."""
-        card = _card(_report([*_many(3), _company(9, "Odd", "n/a", 5)], top_n=10))
+        card = _card(make_report([*many_companies(3), company(9, "Odd", "n/a", 5)], top_n=10))
         table = _table(card)
         assert table["firstRowAsHeaders"] is True
         rows = _rows(card)
@@ -127,7 +102,7 @@ class TestReportCard:
 
     def test_top_25_shows_25_offenders(self) -> None:
         """`overage top 25` shows 25 offenders under the header row, the largest first."""
-        card = _card(_report(_many(200), top_n=25))
+        card = _card(make_report(many_companies(200), top_n=25))
         rows = _rows(card)
         assert len(rows) == 1 + 25
         assert rows[1][0] == "Company 200"
@@ -136,20 +111,20 @@ class TestReportCard:
 
     def test_top_25_with_long_names_still_shows_25(self) -> None:
         """Sixty-character names (the longest shown whole) still fit 25 offenders in the card."""
-        companies = [_company(i, f"{i:03d}" + "N" * 57, "100", 100 + i) for i in range(1, 201)]
-        card = _card(_report(companies, top_n=25, seat_price=1.0))
+        companies = [company(i, f"{i:03d}" + "N" * 57, "100", 100 + i) for i in range(1, 201)]
+        card = _card(make_report(companies, top_n=25, seat_price=1.0))
         assert len(_rows(card)) == 1 + 25
         assert _size(card) <= CARD_MAX_BYTES
 
     def test_table_capped_at_25_offenders(self) -> None:
         """top 50 shows 25 offenders (plus the header), and the rest is announced."""
-        card = _card(_report(_many(200), top_n=50))
+        card = _card(make_report(many_companies(200), top_n=50))
         assert len(_table(card)["rows"]) == 1 + 25
         assert "…and 175 more in the export" in _all_text(card)
 
     def test_hidden_line(self) -> None:
         """Offenders beyond the top N are counted."""
-        assert "…and 73 more in the export" in _all_text(_card(_report(_many(83))))
+        assert "…and 73 more in the export" in _all_text(_card(make_report(many_companies(83))))
 
     def test_week_over_week(self) -> None:
         """The change line and the newly over / no longer over lists."""
@@ -157,14 +132,14 @@ class TestReportCard:
             taken_on=date(2026, 11, 16),
             rows=(SnapshotRow("c1", "Company 1", 100, 101, 1), SnapshotRow("gone", "Gone Ltd", 10, 12, 2)),
         )
-        text = _all_text(_card(_report(_many(3), previous=previous)))
+        text = _all_text(_card(make_report(many_companies(3), previous=previous)))
         assert "**+1 customer** since 2026-11-16, excess users **+3**" in text
         assert "Newly over: \nCompany 2, Company 3" in text
         assert "No longer over: \nGone Ltd" in text
 
     def test_footer_and_cached(self) -> None:
         """Generated time in the reseller's zone, the source and the cache age."""
-        card = _card(_report(_many(1)), cached=True, now=GENERATED + timedelta(seconds=42))
+        card = _card(make_report(many_companies(1)), cached=True, now=GENERATED + timedelta(seconds=42))
         assert (
             "Generated 2026-11-26 09:00 (Europe/Istanbul) · Source: https://api.keepnetlabs.com · cached, 42 s old"
             in _all_text(card)
@@ -172,11 +147,11 @@ class TestReportCard:
 
     def test_find_title(self) -> None:
         """A find report names the search in the title."""
-        assert "— find: acme" in _all_text(_card(_report(_many(1), query="acme")))
+        assert "— find: acme" in _all_text(_card(make_report(many_companies(1), query="acme")))
 
     def test_actions_execute_with_submit_fallback(self) -> None:
         """CSV and Excel export are Action.Execute with an Action.Submit fallback carrying the verb."""
-        card = _card(_report(_many(2), query="acme"))
+        card = _card(make_report(many_companies(2), query="acme"))
         assert [action["title"] for action in card["actions"]] == ["CSV", "Excel export"]
         for action, verb in zip(card["actions"], (VERB_EXPORT_CSV, VERB_EXPORT_XLSX), strict=True):
             assert action["type"] == "Action.Execute"
@@ -190,17 +165,17 @@ class TestReportCard:
 
     def test_zero_offenders(self) -> None:
         """Nobody over the limit: a positive line, no table, no export buttons."""
-        card = _card(_report([]))
+        card = _card(make_report([]))
         assert "All 537 customers are within their license limit." in _all_text(card)
         assert not [item for item in card["body"] if item["type"] == "Table"]
         assert "actions" not in card
 
     def test_zero_offenders_for_a_find_names_the_search(self) -> None:
         """A find with nobody over names the search text and never says "0 customers checked"."""
-        text = _all_text(_card(_report([], customer_count=0, query="acme")))
+        text = _all_text(_card(make_report([], customer_count=0, query="acme")))
         assert "✅ No customer matching “acme” is over the license limit." in text
         assert "checked" not in text
-        some = _all_text(_card(_report([], customer_count=3, query="<acme>")))
+        some = _all_text(_card(make_report([], customer_count=3, query="<acme>")))
         assert (
             "No customer matching “‹acme›” is over the license limit (3 matching customers checked)." in some
         )
@@ -221,7 +196,7 @@ class TestNeutralizing:
     def test_names_only_in_text_runs(self, name: str) -> None:
         """Outside text is only placed in TextRuns (never markdown), with tags and {{ defused."""
         previous = Snapshot(taken_on=date(2026, 11, 16), rows=(SnapshotRow("x", name, 1, 2, 1),))
-        card = _card(_report([_company(1, name, "1", 5)], previous=previous, query=name))
+        card = _card(make_report([company(1, name, "1", 5)], previous=previous, query=name))
         text_blocks = [
             t for t in _visible(card["body"]) if t not in {run["text"] for run in _text_runs(card)}
         ]
@@ -233,12 +208,12 @@ class TestNeutralizing:
 
     def test_at_mention_is_defused(self) -> None:
         """Angle brackets turn into look-alikes, so '<at>' is shown, not parsed."""
-        rows = _rows(_card(_report([_company(1, "<at>Boss</at> & Co", "1", 5)])))
+        rows = _rows(_card(make_report([company(1, "<at>Boss</at> & Co", "1", 5)])))
         assert rows[1][0] == "‹at›Boss‹/at› & Co"
 
     def test_formula_names_untouched(self) -> None:
         """Formula-like names are shown as they are."""
-        assert _rows(_card(_report([_company(1, "=1+2", "1", 5)])))[1][0] == "=1+2"
+        assert _rows(_card(make_report([company(1, "=1+2", "1", 5)])))[1][0] == "=1+2"
 
 
 class TestSize:
@@ -250,8 +225,8 @@ class TestSize:
         previous = Snapshot(
             taken_on=date(2026, 11, 16), rows=tuple(SnapshotRow(f"g{i}", name, 1, 2, 1) for i in range(5000))
         )
-        companies = [_company(i, f"{name}{i}", "100", 100 + i) for i in range(10_000)]
-        report = _report(companies, top_n=50, previous=previous, query=name * 3, seat_price=1.0)
+        companies = [company(i, f"{name}{i}", "100", 100 + i) for i in range(10_000)]
+        report = make_report(companies, top_n=50, previous=previous, query=name * 3, seat_price=1.0)
         card = _card(report, cached=True)
         assert _size(card) <= CARD_MAX_BYTES
         assert len(json.dumps(card, ensure_ascii=False).encode("utf-8")) <= CARD_MAX_BYTES
@@ -262,8 +237,8 @@ class TestSize:
     def test_names_up_to_40_shown_whole_in_big_cards(self) -> None:
         """Even when the card must shrink, 40-character names are shown in full."""
         name = "N" * 40
-        companies = [_company(i, name, "100", 100 + i) for i in range(5000)]
-        card = _card(_report(companies, top_n=50))
+        companies = [company(i, name, "100", 100 + i) for i in range(5000)]
+        card = _card(make_report(companies, top_n=50))
         assert _rows(card)[1][0] == name
 
 
@@ -307,11 +282,11 @@ _names = st.text(alphabet=st.characters(codec="utf-8"), max_size=200)
 )
 def test_any_report_fits(pool: list[str], count: int, top_n: int, gone: int, query: str) -> None:
     """Whatever the names and counts, the card stays ≤ 28 KB and shows no raw '<'."""
-    companies = [_company(i, pool[i % len(pool)], "10", 11 + i) for i in range(count)]
+    companies = [company(i, pool[i % len(pool)], "10", 11 + i) for i in range(count)]
     previous = Snapshot(
         taken_on=date(2026, 11, 16),
         rows=tuple(SnapshotRow(f"g{i}", pool[i % len(pool)], 1, 2, 1) for i in range(gone)),
     )
-    card = _card(_report(companies, top_n=top_n, previous=previous, query=query))
+    card = _card(make_report(companies, top_n=top_n, previous=previous, query=query))
     assert _size(card) <= CARD_MAX_BYTES
     assert all("<" not in text for text in _visible(card["body"]))
