@@ -149,6 +149,37 @@ class TestPaging:
         assert result.pages_read == 20
         assert [b["pageNumber"] for b in bodies[10:]] == list(range(1, 11))  # fresh from page 1, in order
 
+    async def test_a_row_repeated_on_a_later_page_keeps_its_first_occurrence(
+        self, make_client: MakeClient
+    ) -> None:
+        """A company seen on page 1 and again (with other counts) on page 2 is reported once, as on page 1."""
+
+        def row(rid: str, users: int) -> dict[str, object]:
+            return {
+                "companyResourceId": rid,
+                "companyName": rid,
+                "numberOfUsers": "100",
+                "targetUserCount": users,
+            }
+
+        pages = {1: [row("dup", 150), row("b", 120)], 2: [row("dup", 999), row("c", 130)]}
+
+        async def search(request: web.Request) -> web.Response:
+            number = int((await request.json())["pageNumber"])
+            data = {"results": pages[number], "pageNumber": number, "pageSize": 2}
+            data |= {"totalNumberOfRecords": 3, "totalNumberOfPages": 2}
+            return web.json_response({"data": data, "status": "SUCCESS", "message": None})
+
+        async with serve_fake({SEARCH: search}) as (url, seen), make_client(url, page_size=2) as client:
+            result = await client.fetch_over_limit()
+        assert seen.count(SEARCH) == 2
+        assert [(c.company_resource_id, c.target_user_count) for c in result.companies] == [
+            ("dup", 150),
+            ("b", 120),
+            ("c", 130),
+        ]
+        assert result.companies[0].excess_users == 50
+
     async def test_persistent_shifting_raises_incomplete(self, make_client: MakeClient) -> None:
         """If the pages never add up, the caller gets KeepnetIncompleteError, never a partial list."""
         faults = Faults(shift_rows=1000)

@@ -5,10 +5,14 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
+import aiohttp
 import pytest
+import structlog
 
 from bot.keepnet.client import KeepnetClient
 from bot.logging import configure_logging
@@ -17,6 +21,22 @@ from bot.sandbox import SANDBOX_CLIENT_ID, Faults, over_limit_companies, run_san
 from .support import SleepRecorder
 
 SECRET = "s3cr3t-only-for-this-log-test-7f9a"
+_UNREDACTED_BEARER = re.compile(r"(?i)bearer\s+(?!\[redacted\])\S")
+
+
+def _careless_logging() -> aiohttp.TraceConfig:
+    """Log every outgoing request's headers, as a careless future debug call might (structlog and stdlib)."""
+
+    async def on_start(_: object, __: object, params: aiohttp.TraceRequestStartParams) -> None:
+        headers = dict(params.headers)
+        structlog.get_logger("careless").debug("outgoing_request", url=str(params.url), headers=headers)
+        logging.getLogger("careless.stdlib").debug(
+            "outgoing %s %s headers=%s", params.method, params.url, headers
+        )
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_start.append(on_start)
+    return trace
 
 
 @pytest.fixture(name="log_stream")
@@ -30,17 +50,23 @@ def _log_stream() -> Iterator[io.StringIO]:
 
 
 async def test_no_secret_and_no_token_in_logs(log_stream: io.StringIO, tmp_path: Path) -> None:
-    """Search with a forced token renewal, then CSV and Excel exports: logs hold neither secret nor token."""
+    """Search with a forced token renewal, then CSV and Excel exports: logs hold neither secret nor token.
+
+    Every request's headers (the live ``Authorization: Bearer …`` included) are logged on purpose, so
+    the redaction has something to remove.
+    """
     faults = Faults(fail_429=1, fail_5xx=1)
-    async with run_sandbox(
-        companies=over_limit_companies(150), faults=faults, client_secret=SECRET
-    ) as sandbox:
+    async with (
+        run_sandbox(companies=over_limit_companies(150), faults=faults, client_secret=SECRET) as sandbox,
+        aiohttp.ClientSession(trace_configs=[_careless_logging()]) as session,
+    ):
         client = KeepnetClient(
             base_url=sandbox.base_url,
             client_id=SANDBOX_CLIENT_ID,
             client_secret=SECRET,
             page_size=50,
             sleep=SleepRecorder(),
+            session=session,
         )
         async with client:
             await client.fetch_over_limit()
@@ -59,5 +85,10 @@ async def test_no_secret_and_no_token_in_logs(log_stream: io.StringIO, tmp_path:
     for token in issued:
         assert token not in output
         assert token.split(".")[2] not in output  # not even the signature part
-    assert "Bearer " not in output
-    assert "authorization" not in output.lower()
+    careless = [SimpleNamespace(**line) for line in lines if line.get("event") == "outgoing_request"]
+    with_bearer = [line for line in careless if "Authorization" in line.headers]
+    assert len(with_bearer) >= 8  # the header was logged on every API request...
+    assert {line.headers["Authorization"] for line in with_bearer} == {"[redacted]"}  # ...and hidden
+    texts = [line["event"] for line in lines if line.get("logger") == "careless.stdlib"]
+    assert sum("'Authorization': 'Bearer [redacted]'" in text for text in texts) >= 8
+    assert not _UNREDACTED_BEARER.search(output)
