@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -62,6 +63,7 @@ def _job(
     *,
     reports: Reports | None = None,
     schedule: WeeklySchedule | None = None,
+    sleep: Callable[[float], Awaitable[None]] | None = None,
 ) -> WeeklyJob:
     return WeeklyJob(
         schedule=schedule or _schedule(),
@@ -69,7 +71,7 @@ def _job(
         destinations=destinations,
         report_factory=reports or Reports(),
         clock=clock,
-        sleep=clock.sleep,
+        sleep=sleep or clock.sleep,
     )
 
 
@@ -483,16 +485,33 @@ class TestFailures:
 class TestSnapshotsAndManualPosts:
     """Week-over-week comparison and ``overage-bot post``."""
 
-    async def test_report_compares_with_last_week_then_saves_this_week(self, store: Store) -> None:
-        """Every destination, even a retried one, compares with last week; one snapshot is saved."""
+    async def test_report_compares_with_last_week_then_saves_this_week(
+        self, store: Store, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Every destination, even one retried after this week's snapshot is saved, compares with last week."""
         last_week = make_report(offender("a", "Acme"))
         await store.save_snapshot(
             MONDAY_9 - timedelta(days=7), snapshot_rows(last_week), period="weekly:prev"
         )
+        this_week_saved = asyncio.Event()
+        save_snapshot = store.save_snapshot
+
+        async def save_then_signal(*args: Any, **kwargs: Any) -> None:
+            await save_snapshot(*args, **kwargs)
+            this_week_saved.set()
+
+        monkeypatch.setattr(store, "save_snapshot", save_then_signal)
+        clock = FakeClock(MONDAY_9)
+
+        async def retry_after_the_snapshot(seconds: float) -> None:
+            await asyncio.wait_for(this_week_saved.wait(), timeout=10)  # a bound, not a timing
+            await clock.sleep(seconds)
+
         current = make_report(offender("a", "Acme"), offender("b", "Beta"), generated_at=MONDAY_9)
         slack, teams = RecordingDestination("slack:C1"), RecordingDestination("teams:19:x", failures=1)
-        job = _job(store, [slack, teams], FakeClock(MONDAY_9), reports=Reports(current))
+        job = _job(store, [slack, teams], clock, reports=Reports(current), sleep=retry_after_the_snapshot)
         await job.run_occurrence(MONDAY_9)
+        assert clock.sleeps, "teams was retried (after this week's snapshot was saved)"
         for destination in (slack, teams):
             change = destination.posts[0][1].change
             assert change is not None
