@@ -33,6 +33,8 @@ class FakeTokenEndpoint:
 
 
 class Clock:
+    """A settable monotonic clock for token-expiry tests."""
+
     def __init__(self) -> None:
         self.now = 1000.0
 

@@ -65,6 +65,8 @@ class TickingClock:
 
 
 class TestPaging:
+    """Every over-limit company comes back exactly once, however the server pages."""
+
     @pytest.mark.parametrize("count", [0, 1, 100, 101, 10_000])
     async def test_returns_every_over_limit_company_once(self, make_client: MakeClient, count: int) -> None:
         """0, 1, pageSize, pageSize+1 and 10,000 companies all come back complete and in server order."""
@@ -203,6 +205,8 @@ class TestPaging:
 
 
 class TestTokens:
+    """Access tokens are shared, renewed before expiry and renewed once after a 401."""
+
     async def test_concurrent_callers_share_one_token_request(self, make_client: MakeClient) -> None:
         """Ten searches started together on a new client cause exactly one token request."""
         async with run_sandbox(companies=over_limit_companies(5)) as sandbox, make_client(sandbox) as client:
@@ -259,6 +263,8 @@ class TestTokens:
 
 
 class TestRetries:
+    """429s and 5xx are retried with Retry-After or capped, jittered backoff."""
+
     async def test_two_429s_then_success_wait_retry_after(
         self, make_client: MakeClient, sleeps: SleepRecorder
     ) -> None:
@@ -381,6 +387,8 @@ class TestRetries:
 
 
 class TestErrors:
+    """Failures reach the caller as typed errors with the server's message."""
+
     async def test_403_not_reseller(self, make_client: MakeClient) -> None:
         """A non-Reseller credential gets KeepnetNotResellerError with the Client Role remediation."""
         async with run_sandbox(faults=Faults(role="CompanyAdmin")) as sandbox, make_client(sandbox) as client:

@@ -34,6 +34,8 @@ def _out(tmp_path: Path) -> Path:
 
 
 class TestSandboxExports:
+    """CSV and Excel exports stream to disk and open as real files."""
+
     async def test_csv_streams_to_disk_and_reads_back(self, make_client: MakeClient, out: Path) -> None:
         """A CSV export lands in the folder as UTF-8 CSV with a header and one row per company."""
         rows = over_limit_companies(250)
@@ -100,6 +102,8 @@ def _fake_export(body: bytes, *, content_type: str, status: int = 200) -> web.Re
 
 
 class TestBadBodies:
+    """An export body that is not the asked-for file is rejected and leaves no file."""
+
     @pytest.mark.parametrize(
         ("body", "content_type", "error"),
         [
@@ -176,6 +180,8 @@ class TestBadBodies:
 
 
 class TestSniffer:
+    """ExportSniffer tells a real CSV or XLSX from an error page, chunk by chunk."""
+
     def test_bom_and_split_multibyte_character_are_fine(self) -> None:
         """A BOM and a UTF-8 character split across two chunks are valid CSV."""
         data = "\ufeffName\r\nMüller 東京\r\n".encode()
@@ -199,6 +205,7 @@ class TestSniffer:
         for byte in b"PK\x03\x04rest":
             sniffer.feed(bytes([byte]))
         sniffer.finish()
+        assert sniffer.size == 8
 
     def test_csv_starting_with_html_is_rejected(self) -> None:
         """A CSV whose first character (after a BOM and spaces) is '<' is an HTML page, not a file."""

@@ -20,6 +20,8 @@ SEARCH = "/api/companies/search"
 
 
 class TestRetryAfterCap:
+    """A Retry-After beyond the cap fails at once instead of stalling the report."""
+
     async def test_retry_after_beyond_the_cap_fails_at_once(
         self, make_client: MakeClient, sleeps: SleepRecorder
     ) -> None:
@@ -65,6 +67,8 @@ class TestRetryAfterCap:
 
 
 class TestConcurrencyPerClient:
+    """Concurrent calls on one client share one in-flight request limit."""
+
     async def test_concurrent_calls_share_one_limit(self, make_client: MakeClient, tmp_path: Path) -> None:
         """Two reports, a customer count and an export at once never put more than `concurrency` at the server."""
         faults = Faults(latency_ms=10)

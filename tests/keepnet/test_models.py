@@ -13,6 +13,8 @@ from .conftest import MakeClient
 
 
 class TestDates:
+    """Odd or empty dates in a row become unknown instead of failing the report."""
+
     @pytest.mark.parametrize("value", ["", "   ", None, "not a date", "31/12/2024", [], {"a": 1}])
     def test_odd_dates_become_none(self, value: object) -> None:
         """An empty, null or unreadable licenseEndDate / createTime is read as None."""

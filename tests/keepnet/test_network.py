@@ -29,6 +29,8 @@ def _no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
 
 
 class TestCABundle:
+    """KEEPNET_CA_BUNDLE adds a private CA without dropping the system ones."""
+
     async def test_ca_bundle_makes_a_private_ca_trusted(
         self, make_client: MakeClient, tmp_path: Path
     ) -> None:
@@ -81,6 +83,8 @@ class TestCABundle:
 
 
 class TestProxy:
+    """HTTPS proxies from the environment or settings are used, NO_PROXY is honoured."""
+
     async def test_env_proxy_is_used(self, make_client: MakeClient, no_proxy_env: pytest.MonkeyPatch) -> None:
         """With HTTP(S)_PROXY set, the token and search requests go through the proxy."""
         async with run_proxy() as proxy, run_sandbox(companies=over_limit_companies(3)) as sandbox:

@@ -31,6 +31,8 @@ def _envelope(data: Any = None, *, status: str = "SUCCESS", **extra: Any) -> byt
 
 
 class TestRequestBodies:
+    """Search, export and token requests are exactly the documented bodies."""
+
     def test_search_body_is_exactly_the_documented_overage_request(self) -> None:
         """The search body has every required field, the overage flag and a non-null filter."""
         assert _wire.search_body(page_number=3, page_size=50) == {
@@ -68,6 +70,8 @@ class TestRequestBodies:
 
 
 class TestRetryAfter:
+    """Retry-After is read in its seconds and HTTP-date forms."""
+
     @pytest.mark.parametrize(
         ("value", "expected"), [("7", 7.0), (" 0 ", 0.0), (None, None), ("", None), ("soon", None)]
     )
@@ -86,6 +90,8 @@ class TestRetryAfter:
 
 
 class TestDecodeResponse:
+    """Each status and envelope maps to the data or to the right typed error."""
+
     def test_success_returns_data(self) -> None:
         """A SUCCESS envelope yields its data object."""
         data = _wire.decode_response(200, JSON, _envelope({"pageSize": 5}), now=NOW)
@@ -204,6 +210,8 @@ class TestDecodeResponse:
 
 
 class TestDecodeToken:
+    """Token responses decode to a token or to a typed error naming the fix."""
+
     def test_success(self) -> None:
         """A 200 token answer yields the token and its lifetime."""
         body = _body(
@@ -236,6 +244,8 @@ class TestDecodeToken:
 
 
 class TestExportError:
+    """A JSON answer to an export is mapped to a typed error."""
+
     def test_json_error_envelope_is_mapped(self) -> None:
         """A JSON 400 on export becomes the request error with the server's text."""
         body = _body({"status": "INPUT_ERROR", "validationMessages": ["ExportType is invalid."]})
