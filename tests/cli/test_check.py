@@ -53,10 +53,13 @@ def settings_from(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Setti
     return load_settings()
 
 
-def next_new_york_mondays(n: int) -> list[date]:
-    """The dates of the next ``n`` Mondays 09:00 in New York (09:00 there is 13:00/14:00 UTC)."""
-    zone = ZoneInfo("America/New_York")
-    now = datetime.now(zone)
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def next_new_york_mondays(n: int, *, after: datetime) -> list[date]:
+    """The dates of the next ``n`` Mondays 09:00 in New York after ``after`` (13:00/14:00 UTC)."""
+    zone = NEW_YORK
+    now = after.astimezone(zone)
     day = now.date()
     found: list[date] = []
     while len(found) < n:
@@ -68,7 +71,9 @@ def next_new_york_mondays(n: int) -> list[date]:
 
 async def test_all_good_exits_zero(sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path) -> None:
     """A correct setup prints a ✓ line per item, the next three Monday runs, and exits 0."""
+    started = datetime.now(NEW_YORK)
     code, out, err = await run_cli("check", env=check_env(sandbox, slack, tmp_path), cwd=tmp_path)
+    finished = datetime.now(NEW_YORK)
     assert code == 0, out + err
     lines = out.splitlines()
     assert all(line.startswith("✓") for line in lines[:-1]), out
@@ -77,7 +82,9 @@ async def test_all_good_exits_zero(sandbox: RunningSandbox, slack: FakeSlack, tm
     assert "America/New_York" in schedule
     shown = re.findall(r"(\w{3}) (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})", schedule)
     assert [(day, time) for day, _, time in shown] == [("Mon", "09:00")] * 3, schedule
-    assert [date.fromisoformat(day) for _, day, _ in shown] == next_new_york_mondays(3), schedule
+    # The CLI read its clock somewhere in between: a Monday 09:00 may have passed meanwhile.
+    expected = [next_new_york_mondays(3, after=started), next_new_york_mondays(3, after=finished)]
+    assert [date.fromisoformat(day) for _, day, _ in shown] in expected, schedule
     assert slack.scheduled == {}  # the membership probe leaves nothing behind
 
 
