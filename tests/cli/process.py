@@ -60,12 +60,44 @@ class BotProcess:
         return self.process.returncode, err.decode()
 
 
+_BIND_FAILED = "PORT: cannot listen"
+_PORT_RETRIES = 3
+_POLL_TIMEOUT = aiohttp.ClientTimeout(total=2)  # a bound on one /healthz poll, not a timing check
+
+
+class _PortTaken(Exception):
+    """The bot exited because someone else took its port between free_port() and its bind."""
+
+
 @asynccontextmanager
 async def start_bot(
     env: Mapping[str, str], *, cwd: Path, ready_timeout_s: float = 30
 ) -> AsyncIterator[BotProcess]:
-    """Start `overage-bot run` on a free port and wait until /healthz answers."""
-    port = free_port()
+    """Start `overage-bot run` on a free port and wait until /healthz answers.
+
+    free_port() only says the port *was* free: when another process takes it before the bot
+    binds (exit 2, ``PORT: cannot listen``), the bot is started again on a new port, up to
+    three more times.
+    """
+    for retries_left in range(_PORT_RETRIES, -1, -1):
+        bot = await _spawn(env, cwd=cwd, port=free_port())
+        try:
+            await _wait_until_serving(bot, ready_timeout_s=ready_timeout_s)
+        except _PortTaken as exc:
+            if retries_left == 0:
+                raise AssertionError(f"overage-bot run found no free port: {exc}") from None
+            continue
+        except BaseException:
+            await _kill(bot.process)
+            raise
+        break
+    try:
+        yield bot
+    finally:
+        await _kill(bot.process)
+
+
+async def _spawn(env: Mapping[str, str], *, cwd: Path, port: int) -> BotProcess:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -76,26 +108,33 @@ async def start_bot(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    bot = BotProcess(process=process, url=f"http://127.0.0.1:{port}")
-    try:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + ready_timeout_s
-        async with aiohttp.ClientSession() as session:
-            while True:
-                if process.returncode is not None:
-                    _, err = await process.communicate()
-                    raise AssertionError(f"overage-bot run exited with {process.returncode}: {err.decode()}")
-                try:
-                    async with session.get(bot.url + "/healthz") as response:
-                        if response.status in (200, 503):
-                            break
-                except aiohttp.ClientConnectionError:
-                    pass
-                if loop.time() > deadline:
-                    raise AssertionError("overage-bot run did not serve /healthz in time")
-                await asyncio.sleep(0.1)
-        yield bot
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.communicate()
+    return BotProcess(process=process, url=f"http://127.0.0.1:{port}")
+
+
+async def _wait_until_serving(bot: BotProcess, *, ready_timeout_s: float) -> None:
+    """Poll /healthz until it answers; raise _PortTaken if the bot could not bind its port."""
+    process = bot.process
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + ready_timeout_s
+    async with aiohttp.ClientSession() as session:
+        while True:
+            if process.returncode is not None:
+                _, err = await process.communicate()
+                if process.returncode == 2 and _BIND_FAILED in err.decode():
+                    raise _PortTaken(err.decode().strip())
+                raise AssertionError(f"overage-bot run exited with {process.returncode}: {err.decode()}")
+            try:
+                async with session.get(bot.url + "/healthz", timeout=_POLL_TIMEOUT) as response:
+                    if response.status in (200, 503):
+                        return
+            except (aiohttp.ClientConnectionError, TimeoutError):
+                pass  # not listening yet, or the port's holder never answers: look again
+            if loop.time() > deadline:
+                raise AssertionError("overage-bot run did not serve /healthz in time")
+            await asyncio.sleep(0.1)
+
+
+async def _kill(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is None:
+        process.kill()
+        await process.communicate()
