@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,24 @@ def create_engine(url: str, *, schema_name: str | None = None) -> AsyncEngine:
     return engine
 
 
+def _switch_to_wal(cursor: Any) -> None:
+    """Turn on WAL mode, waiting out other processes that are opening the same new file.
+
+    Switching a fresh database to WAL needs an exclusive lock, and SQLite may answer "database is
+    locked" at once instead of calling the busy handler (it would risk a deadlock), so two replicas
+    starting together on one new file must retry here. This runs in aiosqlite's worker thread.
+    """
+    deadline = time.monotonic() + _SQLITE_BUSY_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _sqlite_events(engine: AsyncEngine) -> None:
     """WAL, busy_timeout, and SQLAlchemy-controlled BEGIN (IMMEDIATE for writes)."""
 
@@ -61,7 +81,7 @@ def _sqlite_events(engine: AsyncEngine) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {_SQLITE_BUSY_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _switch_to_wal(cursor)
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
