@@ -6,8 +6,10 @@ The line names the subcommand (``kind``, ``top_n``) and whether a ``find`` text 
 
 from __future__ import annotations
 
+import contextvars
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Mapping
 from types import TracebackType
 
 import structlog
@@ -21,7 +23,8 @@ class RequestLog:
     """Times one request and logs ``slack_request`` when it ends.
 
     Use it as a context manager around the request's work: an exception escaping the block is
-    named in the line (``error``) and then propagates to the app's error handler.
+    named in the line (``error``) and then propagates to the app's error handler. Inside the block
+    every log line carries ``request_id``, so Keepnet and upload lines can be tied to the request.
 
     Args:
         request: the command or action id, e.g. ``/overage`` or ``overage_export_excel``.
@@ -53,6 +56,8 @@ class RequestLog:
         self._clock = clock
         self._started = clock()
         self._ack_ms: float | None = None
+        self.request_id = uuid.uuid4().hex[:12]
+        self._bound: Mapping[str, contextvars.Token[object]] = {}
 
     def describe(self, *, kind: str | None, top_n: int | None, find: bool) -> None:
         """Note what was asked for.
@@ -69,6 +74,8 @@ class RequestLog:
         self._ack_ms = round((self._clock() - self._started) * 1000, 1)
 
     def __enter__(self) -> RequestLog:
+        # Every log line of the work (Keepnet requests, uploads) carries this request's id.
+        self._bound = structlog.contextvars.bind_contextvars(request_id=self.request_id)
         return self
 
     def __exit__(
@@ -81,11 +88,13 @@ class RequestLog:
             self.outcome = "error"
             self.error = exc_type.__name__
         self.finish()
+        structlog.contextvars.reset_contextvars(**self._bound)
 
     def finish(self) -> None:
         """Log the request line (``outcome`` stays ``error`` unless the handler set another)."""
         log.info(
             "slack_request",
+            request_id=self.request_id,
             request=self.request,
             kind=self.kind,
             top_n=self.top_n,
