@@ -17,6 +17,8 @@ Kept in their own module to avoid import loops. The tree::
 
 from __future__ import annotations
 
+from bot.errors import ActionableError
+
 __all__ = [
     "KeepnetConfigError",
     "KeepnetCredentialsRejected",
@@ -31,7 +33,7 @@ __all__ = [
 ]
 
 
-class KeepnetError(Exception):
+class KeepnetError(ActionableError):
     """Root of every Keepnet failure.
 
     Args:
@@ -39,17 +41,6 @@ class KeepnetError(Exception):
         remediation: what the reseller should do about it.
         status: the HTTP status, when there was one.
     """
-
-    default_remediation = "Try again later; if it keeps failing, run `overage-bot check`."
-
-    def __init__(self, message: str, *, remediation: str | None = None, status: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.remediation = remediation or self.default_remediation
-        self.status = status
-
-    def __str__(self) -> str:
-        return f"{self.message} {self.remediation}"
 
 
 class KeepnetConfigError(KeepnetError):

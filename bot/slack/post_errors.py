@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from slack_sdk.errors import SlackApiError
 
+from bot.errors import ActionableError
+
 __all__ = ["POST_ERROR_CODES", "SlackPostError", "post_error"]
 
 _REINSTALL = "reinstall the Slack app to the workspace and update SLACK_BOT_TOKEN (xoxb-…)"
@@ -55,7 +57,7 @@ POST_ERROR_CODES = frozenset(
 """``chat.postMessage`` error codes that :func:`post_error` explains."""
 
 
-class SlackPostError(Exception):
+class SlackPostError(ActionableError):
     """Slack refused to post to a channel for a reason a person must fix.
 
     Args:
@@ -66,14 +68,9 @@ class SlackPostError(Exception):
     """
 
     def __init__(self, message: str, *, remediation: str, code: str, channel: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.remediation = remediation
+        super().__init__(message, remediation=remediation)
         self.code = code
         self.channel = channel
-
-    def __str__(self) -> str:
-        return f"{self.message} {self.remediation}"
 
 
 def post_error(error: SlackApiError, *, channel: str) -> SlackPostError | None:

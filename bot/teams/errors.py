@@ -10,10 +10,12 @@ Kept in their own module to avoid import loops. The tree::
 
 from __future__ import annotations
 
+from bot.errors import ActionableError
+
 __all__ = ["TeamsError", "TeamsNotInstalledError", "TeamsPostError", "TeamsServiceUrlError"]
 
 
-class TeamsError(Exception):
+class TeamsError(ActionableError):
     """Root of every Teams failure.
 
     Args:
@@ -21,17 +23,6 @@ class TeamsError(Exception):
         remediation: what to do about it.
         status: the Bot Connector's HTTP status, when there was one.
     """
-
-    default_remediation = "Try again later; if it keeps failing, run `overage-bot check`."
-
-    def __init__(self, message: str, *, remediation: str | None = None, status: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.remediation = remediation or self.default_remediation
-        self.status = status
-
-    def __str__(self) -> str:
-        return f"{self.message} {self.remediation}"
 
 
 class TeamsNotInstalledError(TeamsError):
