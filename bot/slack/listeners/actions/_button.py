@@ -1,4 +1,5 @@
-"""What a report button carries: the report's ``find`` text and top N (``{"q": ..., "n": ...}``)."""
+"""A click on a report button: what it carries (the report's ``find`` text and top N, as
+``{"q": ..., "n": ...}``) and the start every button handler shares."""
 
 from __future__ import annotations
 
@@ -6,9 +7,16 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.commands import TOP_MAX, TOP_MIN
+from slack_bolt.context.respond.async_respond import AsyncRespond
 
-__all__ = ["ButtonClick", "read_click"]
+from bot.commands import TOP_MAX, TOP_MIN
+from bot.config import Settings
+from bot.slack import messages
+from bot.slack.access import is_allowed
+from bot.slack.errors import tell
+from bot.slack.listeners._request_log import RequestLog
+
+__all__ = ["ButtonClick", "read_click", "refused", "start_click"]
 
 
 @dataclass(frozen=True)
@@ -68,3 +76,34 @@ def read_click(body: dict[str, Any], action: dict[str, Any]) -> ButtonClick:
         query=query,
         top_n=top_n,
     )
+
+
+def start_click(
+    action_id: str, body: dict[str, Any], action: dict[str, Any]
+) -> tuple[ButtonClick, RequestLog]:
+    """Read an acknowledged click and open its request log line.
+
+    Args:
+        action_id: the button's ``action_id`` (named in the log line).
+        body: the ``block_actions`` payload.
+        action: the clicked button.
+
+    Returns:
+        The click, and its log line (already marked acknowledged).
+    """
+    click = read_click(body, action)
+    request = RequestLog(action_id, user=click.user, channel=click.channel)
+    request.describe(kind=None, top_n=click.top_n, find=bool(click.query))
+    request.acked()
+    return click, request
+
+
+async def refused(
+    click: ButtonClick, request: RequestLog, *, settings: Settings, respond: AsyncRespond
+) -> bool:
+    """Tell a clicker outside the allow lists so (nothing is fetched); True when refused."""
+    if is_allowed(settings, user_id=click.user, channel_id=click.channel):
+        return False
+    await tell(respond, messages.access_denied())
+    request.outcome = "denied"
+    return True

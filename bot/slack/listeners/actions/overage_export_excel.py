@@ -12,13 +12,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
 from bot.slack import messages
-from bot.slack.access import is_allowed
 from bot.slack.blocks import ACTION_EXPORT_EXCEL
 from bot.slack.errors import NETWORK_ERRORS, NOT_IN_CHANNEL_ERRORS, slack_error_code, tell
 from bot.slack.exports_inflight import InflightExports
 from bot.slack.listeners._background import BackgroundWork
-from bot.slack.listeners._request_log import RequestLog
-from bot.slack.listeners.actions._button import read_click
+from bot.slack.listeners.actions._button import refused, start_click
 from bot.slack.poster import failure_reason
 from bot.slack.uploads import upload_export
 
@@ -60,16 +58,11 @@ async def handle_overage_export_excel(
         background: runs the work after the acknowledgement.
     """
     await ack()
-    click = read_click(body, action)
-    request = RequestLog(ACTION_EXPORT_EXCEL, user=click.user, channel=click.channel)
-    request.describe(kind=None, top_n=click.top_n, find=bool(click.query))
-    request.acked()
+    click, request = start_click(ACTION_EXPORT_EXCEL, body, action)
 
     async def work() -> None:
         with request:
-            if not is_allowed(deps.settings, user_id=click.user, channel_id=click.channel):
-                await tell(respond, messages.access_denied())
-                request.outcome = "denied"
+            if await refused(click, request, settings=deps.settings, respond=respond):
                 return
             with inflight.claim(click.channel, click.message_ts) as mine:
                 if not mine:

@@ -9,14 +9,10 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
-from bot.slack import messages
-from bot.slack.access import is_allowed
 from bot.slack.blocks import ACTION_REFRESH
-from bot.slack.errors import tell
 from bot.slack.listeners._background import BackgroundWork
 from bot.slack.listeners._publish import publish_report
-from bot.slack.listeners._request_log import RequestLog
-from bot.slack.listeners.actions._button import read_click
+from bot.slack.listeners.actions._button import refused, start_click
 
 __all__ = ["handle_overage_refresh"]
 
@@ -43,16 +39,11 @@ async def handle_overage_refresh(
         background: runs the work after the acknowledgement.
     """
     await ack()
-    click = read_click(body, action)
-    request = RequestLog(ACTION_REFRESH, user=click.user, channel=click.channel)
-    request.describe(kind=None, top_n=click.top_n, find=bool(click.query))
-    request.acked()
+    click, request = start_click(ACTION_REFRESH, body, action)
 
     async def work() -> None:
         with request:
-            if not is_allowed(deps.settings, user_id=click.user, channel_id=click.channel):
-                await tell(respond, messages.access_denied())
-                request.outcome = "denied"
+            if await refused(click, request, settings=deps.settings, respond=respond):
                 return
             service = deps.service
             asked_at = service.now()
