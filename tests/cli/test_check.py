@@ -14,7 +14,7 @@ from bot.cli_check import run_checks
 from bot.config import Settings, load_settings
 from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, RunningSandbox, run_sandbox, seed_companies
 from tests.cli.process import free_port, run_cli
-from tests.fakes.slack_api import FakeSlack, run_fake_slack
+from tests.fakes.slack_api import FakeSlack
 from tests.scenario.harness import BOT_TOKEN, SIGNING_SECRET
 
 
@@ -22,12 +22,6 @@ from tests.scenario.harness import BOT_TOKEN, SIGNING_SECRET
 async def _sandbox() -> AsyncIterator[RunningSandbox]:
     async with run_sandbox(companies=seed_companies(total=30)) as sandbox:
         yield sandbox
-
-
-@pytest.fixture(name="slack")
-async def _slack() -> AsyncIterator[FakeSlack]:
-    async with run_fake_slack() as fake:
-        yield fake
 
 
 def check_env(sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path) -> dict[str, str]:

@@ -19,7 +19,7 @@ from bot.formatting import fmt_generated
 from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, RunningSandbox, run_sandbox, seed_companies
 from bot.store import Store
 from tests.cli.process import run_cli
-from tests.fakes.slack_api import FakeSlack, run_fake_slack
+from tests.fakes.slack_api import FakeSlack
 from tests.scenario.harness import BOT_TOKEN
 from tests.store_fixtures import postgres_unreachable, postgres_url
 
@@ -28,12 +28,6 @@ from tests.store_fixtures import postgres_unreachable, postgres_url
 async def _sandbox() -> AsyncIterator[RunningSandbox]:
     async with run_sandbox(companies=seed_companies(total=120)) as sandbox:
         yield sandbox
-
-
-@pytest.fixture(name="slack")
-async def _slack() -> AsyncIterator[FakeSlack]:
-    async with run_fake_slack() as fake:
-        yield fake
 
 
 def post_env(sandbox: RunningSandbox, slack: FakeSlack, db_url: str) -> dict[str, str]:

@@ -26,7 +26,7 @@ from bot.sandbox import (
 )
 from bot.store import Store
 from tests.cli.process import free_port, run_cli, start_bot
-from tests.fakes.slack_api import FakeSlack, run_fake_slack
+from tests.fakes.slack_api import FakeSlack
 from tests.scenario.harness import BOT_TOKEN, SIGNING_SECRET, sign
 
 
@@ -34,12 +34,6 @@ from tests.scenario.harness import BOT_TOKEN, SIGNING_SECRET, sign
 async def _sandbox() -> AsyncIterator[RunningSandbox]:
     async with run_sandbox(companies=seed_companies(total=200)) as sandbox:
         yield sandbox
-
-
-@pytest.fixture(name="slack")
-async def _slack() -> AsyncIterator[FakeSlack]:
-    async with run_fake_slack() as fake:
-        yield fake
 
 
 def http_mode_env(slack: FakeSlack, keepnet_url: str, tmp_path: Path) -> dict[str, str]:

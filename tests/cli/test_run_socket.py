@@ -12,7 +12,7 @@ import pytest
 
 from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, RunningSandbox, run_sandbox, seed_companies
 from tests.cli.process import free_port, start_bot
-from tests.fakes.slack_api import FakeSlack, run_fake_slack
+from tests.fakes.slack_api import FakeSlack
 from tests.scenario.harness import BOT_TOKEN
 
 APP_TOKEN = "xapp-1-A0OVERAGE-1-process-test"
@@ -22,12 +22,6 @@ APP_TOKEN = "xapp-1-A0OVERAGE-1-process-test"
 async def _sandbox() -> AsyncIterator[RunningSandbox]:
     async with run_sandbox(companies=seed_companies(total=60)) as sandbox:
         yield sandbox
-
-
-@pytest.fixture(name="slack")
-async def _slack() -> AsyncIterator[FakeSlack]:
-    async with run_fake_slack() as fake:
-        yield fake
 
 
 def socket_env(sandbox: RunningSandbox, slack_api_url: str, tmp_path: Path) -> dict[str, str]:

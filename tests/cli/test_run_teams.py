@@ -8,9 +8,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, RunningSandbox, run_sandbox, seed_companies
+from bot.sandbox import RunningSandbox, run_sandbox, seed_companies
+from tests.cli.envs import teams_env
 from tests.cli.process import run_cli, start_bot
-from tests.fakes.bot_connector import FakeConnector, run_fake_connector
+from tests.fakes.bot_connector import FakeConnector
 from tests.teams._activities import card_action, personal_message
 
 
@@ -18,23 +19,6 @@ from tests.teams._activities import card_action, personal_message
 async def _sandbox() -> AsyncIterator[RunningSandbox]:
     async with run_sandbox(companies=seed_companies(total=100)) as sandbox:
         yield sandbox
-
-
-@pytest.fixture(name="connector")
-async def _connector() -> AsyncIterator[FakeConnector]:
-    async with run_fake_connector() as fake:
-        yield fake
-
-
-def teams_env(sandbox: RunningSandbox, tmp_path: Path) -> dict[str, str]:
-    """A Teams-only bot in anonymous mode."""
-    return {
-        "KEEPNET_BASE_URL": sandbox.base_url,
-        "KEEPNET_CLIENT_ID": SANDBOX_CLIENT_ID,
-        "KEEPNET_CLIENT_SECRET": SANDBOX_CLIENT_SECRET,
-        "TEAMS_ALLOW_ANONYMOUS": "true",
-        "OVERAGE_DB_URL": f"sqlite+aiosqlite:///{tmp_path / 'state.db'}",
-    }
 
 
 async def test_teams_only_process_answers_overage(

@@ -8,10 +8,11 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, RunningSandbox, run_sandbox, seed_companies
+from bot.sandbox import RunningSandbox, run_sandbox, seed_companies
 from bot.teams.errors import TeamsNotInstalledError
+from tests.cli.envs import teams_env
 from tests.cli.process import run_cli, start_bot
-from tests.fakes.bot_connector import FakeConnector, run_fake_connector
+from tests.fakes.bot_connector import FakeConnector
 from tests.teams._activities import CHANNEL_ID, installation_update
 
 
@@ -19,24 +20,6 @@ from tests.teams._activities import CHANNEL_ID, installation_update
 async def _sandbox() -> AsyncIterator[RunningSandbox]:
     async with run_sandbox(companies=seed_companies(total=60)) as sandbox:
         yield sandbox
-
-
-@pytest.fixture(name="connector")
-async def _connector() -> AsyncIterator[FakeConnector]:
-    async with run_fake_connector() as fake:
-        yield fake
-
-
-def teams_env(sandbox: RunningSandbox, tmp_path: Path) -> dict[str, str]:
-    """A Teams-only bot in anonymous (loopback) mode with its state in a SQLite file."""
-    return {
-        "KEEPNET_BASE_URL": sandbox.base_url,
-        "KEEPNET_CLIENT_ID": SANDBOX_CLIENT_ID,
-        "KEEPNET_CLIENT_SECRET": SANDBOX_CLIENT_SECRET,
-        "TEAMS_ALLOW_ANONYMOUS": "true",
-        "HOST": "127.0.0.1",
-        "OVERAGE_DB_URL": f"sqlite+aiosqlite:///{tmp_path / 'state.db'}",
-    }
 
 
 async def test_post_to_unknown_teams_channel_says_install_the_app(
