@@ -11,7 +11,7 @@ from bot.config import Settings
 
 if TYPE_CHECKING:
     from bot.service import ReportService
-    from bot.store import Store
+    from bot.store.database import Store
 
 __all__ = ["Deps", "utc_now"]
 

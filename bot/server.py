@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import structlog
 from aiohttp import web
 
-from bot.store_types import StoreError
+from bot.store.types import StoreError
 
 __all__ = ["HEALTH_STATE", "HealthState", "create_web_app"]
 

@@ -19,12 +19,12 @@ from typing import Protocol
 
 import structlog
 
-from bot.export_cache import ExportCache
-from bot.exports import export_filename, neutralize_csv_file
+from bot.exports.cache import ExportCache
+from bot.exports.neutralize import export_filename, neutralize_csv_file
 from bot.keepnet.client import KeepnetClient
 from bot.keepnet.models import Company, ExportFile, ExportKind
-from bot.report import OverageReport, Snapshot, build_report
-from bot.store_types import StoreError
+from bot.report.model import OverageReport, Snapshot, build_report
+from bot.store.types import StoreError
 
 __all__ = ["ReportService", "SnapshotSource"]
 

@@ -34,7 +34,7 @@ def test_package_all_is_declared_and_resolves(name: str) -> None:
 def test_core_knows_nothing_of_chat() -> None:
     """Dependencies point inward: the Keepnet client, the report and the service never import chat code."""
     probe = (
-        "import sys, bot.keepnet.client, bot.report, bot.service, bot.exports, bot.schedule, bot.store; "
+        "import sys, bot.keepnet.client, bot.report.model, bot.service, bot.exports.neutralize, bot.weekly.job, bot.store.database; "
         "print([m for m in sys.modules if m.startswith(('bot.slack', 'bot.teams', 'slack_bolt', 'slack_sdk', "
         "'microsoft_agents'))])"
     )

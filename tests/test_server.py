@@ -8,9 +8,9 @@ from typing import Any
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.server import HealthState, create_web_app
-from bot.store import Store
-from bot.store_types import PostRecord, StoreError, db_error
-from tests.store_fixtures import _store, _store_target  # noqa: F401 - fixtures
+from bot.store.database import Store
+from bot.store.types import PostRecord, StoreError, db_error
+from tests.store.fixtures import _store, _store_target  # noqa: F401 - fixtures
 
 
 class Socket:

@@ -17,10 +17,10 @@ from structlog.testing import capture_logs
 from bot.keepnet.client import KeepnetClient
 from bot.keepnet.errors import KeepnetError, KeepnetUnavailableError
 from bot.keepnet.models import ExportKind
-from bot.report import Snapshot, SnapshotRow
+from bot.report.model import Snapshot, SnapshotRow
 from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, RunningSandbox, run_sandbox, seed_companies
 from bot.service import ReportService
-from bot.store_types import db_error
+from bot.store.types import db_error
 
 SEARCH = "/api/companies/search"
 

@@ -21,7 +21,6 @@ from typing import Any
 import aiohttp
 import structlog
 
-from bot.config import Settings
 from bot.keepnet import _export, _network, _paging, _retry, _wire
 from bot.keepnet._retry import MAX_RETRY_AFTER_S
 from bot.keepnet.auth import TokenCache
@@ -33,6 +32,7 @@ from bot.keepnet.models import (
     OverLimitCompanies,
     TokenResponse,
 )
+from bot.keepnet.settings import KeepnetSettings
 from bot.logging import register_secret
 
 __all__ = ["MAX_RETRY_AFTER_S", "KeepnetClient"]
@@ -112,33 +112,32 @@ class KeepnetClient:
     @classmethod
     def from_settings(
         cls,
-        settings: Settings,
+        settings: KeepnetSettings,
         *,
         base_url: str | None = None,
         client_id: str | None = None,
         client_secret: str | None = None,
         trust_env: bool = True,
     ) -> KeepnetClient:
-        """Build a client from :class:`Settings`; the keyword arguments override single values.
+        """Build a client from :class:`KeepnetSettings`; the keyword arguments override single values.
 
-        ``settings.https_proxy`` is the explicit proxy, unless ``trust_env`` is False (the in-process
+        ``settings.proxy`` is the explicit proxy, unless ``trust_env`` is False (the in-process
         sandbox): then no proxy at all is used.
 
         Raises:
             KeepnetConfigError: no client id or secret.
         """
-        secret = settings.keepnet_client_secret.get_secret_value() if settings.keepnet_client_secret else None
         return cls(
-            base_url=base_url or settings.keepnet_base_url,
-            client_id=client_id or settings.keepnet_client_id or "",
-            client_secret=client_secret or secret or "",
-            page_size=settings.keepnet_page_size,
-            concurrency=settings.keepnet_concurrency,
-            timeout_s=settings.keepnet_timeout_s,
-            max_tries=settings.keepnet_max_tries,
-            ca_bundle=settings.keepnet_ca_bundle,
+            base_url=base_url or settings.base_url,
+            client_id=client_id or settings.client_id,
+            client_secret=client_secret or settings.client_secret,
+            page_size=settings.page_size,
+            concurrency=settings.concurrency,
+            timeout_s=settings.timeout_s,
+            max_tries=settings.max_tries,
+            ca_bundle=settings.ca_bundle,
             trust_env=trust_env,
-            proxy=settings.https_proxy if trust_env else None,
+            proxy=settings.proxy if trust_env else None,
         )
 
     async def __aenter__(self) -> KeepnetClient:

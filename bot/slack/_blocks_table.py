@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.formatting import fmt_excess, fmt_int, fmt_limit
-from bot.report import Offender
+from bot.report.formatting import fmt_excess, fmt_int, fmt_limit
+from bot.report.model import Offender
 from bot.slack._blocks_text import safe_name, slack_len
 
 __all__ = ["MAX_TABLE_ROWS", "TABLE_HEADER", "offenders_table"]

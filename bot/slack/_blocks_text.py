@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from bot.formatting import ELLIPSIS, NAME_MAX, clean_text, display_name, fmt_int
+from bot.report.formatting import ELLIPSIS, NAME_MAX, clean_text, display_name, fmt_int
 
 __all__ = [
     "escape",

@@ -17,7 +17,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 from urllib.parse import quote
 
-from bot.formatting import (
+from bot.report.formatting import (
     change_headline,
     fmt_age,
     fmt_generated,
@@ -27,7 +27,7 @@ from bot.formatting import (
     over_limit_sentence,
     plural,
 )
-from bot.report import OverageReport, WeekChange
+from bot.report.model import OverageReport, WeekChange
 from bot.slack import messages
 from bot.slack._blocks_table import offenders_table
 from bot.slack._blocks_text import escape, fit_escaped, join_names, slack_len, text_length, trim_escaped

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.formatting import fmt_int, no_match_over_sentence, plural
 from bot.keepnet.models import ExportKind
+from bot.report.formatting import fmt_int, no_match_over_sentence, plural
 from bot.slack._blocks_text import fit_escaped
 
 __all__ = [

@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
 from bot.keepnet.errors import KeepnetError
-from bot.report import OverageReport
+from bot.report.model import OverageReport
 from bot.slack import messages
 from bot.slack._blocks_text import escape
 from bot.slack.blocks import build_error_message, build_report_message

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.formatting import ELLIPSIS, clean_text, display_name, fmt_excess, fmt_int, fmt_limit, truncate
-from bot.report import Offender
+from bot.report.formatting import ELLIPSIS, clean_text, display_name, fmt_excess, fmt_int, fmt_limit, truncate
+from bot.report.model import Offender
 
 __all__ = ["join_neutral", "neutral", "offenders_table", "rich", "run", "text_block"]
 

@@ -12,7 +12,8 @@ import json
 from datetime import datetime, tzinfo
 from typing import Any
 
-from bot.formatting import (
+from bot.keepnet.models import ExportKind
+from bot.report.formatting import (
     change_headline,
     fmt_age,
     fmt_generated,
@@ -22,8 +23,7 @@ from bot.formatting import (
     over_limit_sentence,
     plural,
 )
-from bot.keepnet.models import ExportKind
-from bot.report import OverageReport, WeekChange
+from bot.report.model import OverageReport, WeekChange
 from bot.teams._card_parts import join_neutral, neutral, offenders_table, rich, run, text_block
 
 __all__ = [

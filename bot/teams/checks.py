@@ -1,6 +1,6 @@
 """The Teams part of ``overage-bot check``: credentials, public address, and the weekly channel.
 
-:func:`teams_checks` returns one :class:`TeamsCheck` per item; ``bot.cli_check`` renders them like
+:func:`teams_checks` returns one :class:`TeamsCheck` per item; ``bot.cli.check`` renders them like
 its own lines (``CheckLine(c.item, c.ok, c.detail, c.fix)``).
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.config import ConfigError, Settings
-from bot.store_types import ConversationRef, StoreError
+from bot.store.types import ConversationRef, StoreError
 from bot.teams.edge import resolve_public_url
 from bot.teams.entra import EntraUnreachableError, acquire_app_token, explain_token_result
 from bot.teams.errors import TeamsNotInstalledError, TeamsServiceUrlError

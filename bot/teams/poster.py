@@ -25,8 +25,8 @@ from microsoft_agents.hosting.core import (
 )
 
 from bot.deps import Deps
-from bot.report import OverageReport
-from bot.store_types import ConversationRef
+from bot.report.model import OverageReport
+from bot.store.types import ConversationRef
 from bot.teams.cards import build_report_card
 from bot.teams.edge import TeamsEdge
 from bot.teams.errors import TeamsNotInstalledError, TeamsPostError, TeamsServiceUrlError

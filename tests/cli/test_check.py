@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cli_check import run_checks
+from bot.cli.check import run_checks
 from bot.config import Settings, load_settings
 from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, RunningSandbox, run_sandbox, seed_companies
 from tests.cli.process import free_port, run_cli

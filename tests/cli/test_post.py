@@ -15,13 +15,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.formatting import fmt_generated
+from bot.report.formatting import fmt_generated
 from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, RunningSandbox, run_sandbox, seed_companies
-from bot.store import Store
+from bot.store.database import Store
 from tests.cli.process import run_cli
 from tests.fakes.slack_api import FakeSlack
 from tests.scenario.harness import BOT_TOKEN
-from tests.store_fixtures import postgres_unreachable, postgres_url
+from tests.store.fixtures import postgres_unreachable, postgres_url
 
 
 @pytest.fixture(name="sandbox")

@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.cli_preview import preview
+from bot.cli.preview import preview
 from bot.config import load_settings
 from bot.sandbox import (
     SANDBOX_CLIENT_ID,

@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 from structlog.testing import capture_logs
 
-from bot.cli_run import build_components
+from bot.cli.run import build_components
 from bot.config import load_settings
 from bot.sandbox import (
     SANDBOX_CLIENT_ID,
@@ -24,7 +24,7 @@ from bot.sandbox import (
     run_sandbox,
     seed_companies,
 )
-from bot.store import Store
+from bot.store.database import Store
 from tests.cli.process import free_port, run_cli, start_bot
 from tests.fakes.slack_api import FakeSlack
 from tests.scenario.harness import BOT_TOKEN, SIGNING_SECRET, sign

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.cli import build_parser
-from bot.cli_sandbox import faults_from_args
+from bot.cli.sandbox import faults_from_args
 from bot.sandbox import Faults
 
 

@@ -15,6 +15,7 @@ import pytest
 from aiohttp import web
 from structlog.testing import capture_logs
 
+from bot.cli.wiring import keepnet_settings
 from bot.config import Settings
 from bot.keepnet import (
     KeepnetClient,
@@ -27,7 +28,7 @@ from bot.keepnet import (
     KeepnetUnavailableError,
 )
 from bot.sandbox import Faults, RunningSandbox, over_limit_companies, run_sandbox, seed_companies
-from tests.openapi_contract import validate_search_request
+from tests.keepnet.openapi_contract import validate_search_request
 
 from .conftest import MakeClient
 from .support import SleepRecorder, serve_fake
@@ -433,7 +434,7 @@ class TestErrors:
         monkeypatch.setenv("KEEPNET_CLIENT_SECRET", "sandbox-secret-not-for-production")
         async with (
             run_sandbox(companies=over_limit_companies(7)) as sandbox,
-            KeepnetClient.from_settings(Settings(), base_url=sandbox.base_url) as client,
+            KeepnetClient.from_settings(keepnet_settings(Settings()), base_url=sandbox.base_url) as client,
         ):
             result = await client.fetch_over_limit()
         assert len(result.companies) == 7

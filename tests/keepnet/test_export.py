@@ -14,7 +14,7 @@ from bot.keepnet import KeepnetNotResellerError, KeepnetRequestError, KeepnetRes
 from bot.keepnet._export import ExportSniffer
 from bot.keepnet.models import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, ExportKind
 from bot.sandbox import Faults, over_limit_companies, run_sandbox
-from tests.openapi_contract import validate_export_request
+from tests.keepnet.openapi_contract import validate_export_request
 
 from .conftest import MakeClient
 from .support import SleepRecorder, serve_fake

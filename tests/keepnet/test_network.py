@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli.wiring import keepnet_settings
 from bot.config import Settings
 from bot.keepnet import KeepnetClient, KeepnetTLSError, KeepnetUnavailableError
 from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, over_limit_companies, run_sandbox
@@ -141,7 +142,7 @@ class TestProxy:
         async with run_proxy() as proxy, run_sandbox(companies=over_limit_companies(3)) as sandbox:
             settings = Settings(https_proxy=proxy.url)
             async with KeepnetClient.from_settings(
-                settings,
+                keepnet_settings(settings),
                 base_url=sandbox.base_url,
                 client_id=SANDBOX_CLIENT_ID,
                 client_secret=SANDBOX_CLIENT_SECRET,
@@ -149,7 +150,7 @@ class TestProxy:
                 await client.check_access()
             assert len(proxy.seen) == 2
             async with KeepnetClient.from_settings(
-                settings,
+                keepnet_settings(settings),
                 base_url=sandbox.base_url,
                 client_id=SANDBOX_CLIENT_ID,
                 client_secret=SANDBOX_CLIENT_SECRET,

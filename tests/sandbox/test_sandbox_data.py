@@ -7,7 +7,7 @@ from collections import Counter
 
 from bot.sandbox import SPECIAL_NAMES, is_over_limit, over_limit_companies, seed_companies
 from bot.sandbox.data import LONG_NAME
-from tests.openapi_contract import validate_search_response
+from tests.keepnet.openapi_contract import validate_search_response
 
 _PROMISED = (
     "Müller GmbH", "東京商事", "Café ☕ Ltd 🚀", 'Smith, Jones & "Partners"', '=HYPERLINK("http://x")',

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from bot.sandbox import RunningSandbox, is_over_limit, over_limit_companies
 from bot.sandbox._export import EXPORT_HEADERS, csv_chunks
-from tests.openapi_contract import validate_export_request
+from tests.keepnet.openapi_contract import validate_export_request
 from tests.sandbox.sandbox_support import EXPORT_PATH, search_body
 
 

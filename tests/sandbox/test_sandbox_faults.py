@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 
 from bot.sandbox import RunningSandbox
-from tests.openapi_contract import validate_search_response
+from tests.keepnet.openapi_contract import validate_search_response
 from tests.sandbox.sandbox_support import EXPORT_PATH, SEARCH_PATH, search_body
 
 

@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 
 from bot.sandbox import RunningSandbox, is_over_limit
-from tests.openapi_contract import validate_search_request, validate_search_response
+from tests.keepnet.openapi_contract import validate_search_request, validate_search_response
 from tests.sandbox.sandbox_support import SEARCH_PATH, search_body
 
 

@@ -6,7 +6,7 @@ import aiohttp
 import pytest
 
 from bot.sandbox import RunningSandbox
-from tests.openapi_contract import validate_token_request, validate_token_response
+from tests.keepnet.openapi_contract import validate_token_request, validate_token_response
 from tests.sandbox.sandbox_support import SEARCH_PATH, TOKEN_FORM, FakeClock, search_body
 
 

@@ -24,7 +24,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.config import Settings, load_settings
 from bot.deps import Deps, utc_now
 from bot.keepnet.client import KeepnetClient
-from bot.report import SANDBOX_SOURCE
+from bot.report.model import SANDBOX_SOURCE
 from bot.sandbox.app import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, RunningSandbox, run_sandbox
 from bot.sandbox.faults import Faults
 from bot.service import ReportService

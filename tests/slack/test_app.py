@@ -11,7 +11,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from structlog.testing import capture_logs
 
 from bot.config import ConfigError, load_settings
-from bot.report import OverageReport
+from bot.report.model import OverageReport
 from bot.slack.app import build_web_client, create_app
 from tests.scenario.harness import BOT_TOKEN, SIGNING_SECRET, run_bot, run_world
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote
 
-from bot.report import OverageReport, Snapshot, SnapshotRow
+from bot.report.model import OverageReport, Snapshot, SnapshotRow
 from bot.slack.blocks import (
     ACTION_EXPORT_EXCEL,
     ACTION_REFRESH,
@@ -16,7 +16,7 @@ from bot.slack.blocks import (
     build_report_message,
 )
 from bot.slack.messages import format_error
-from tests.report_builders import GENERATED, ISTANBUL, company, make_report, many_companies
+from tests.report.builders import GENERATED, ISTANBUL, company, make_report, many_companies
 
 
 def _message(report: OverageReport, *, cached: bool = False, now: datetime | None = None) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 
 from bot.keepnet.models import Company
-from bot.report import OverageReport, Snapshot, SnapshotRow, build_report
+from bot.report.model import OverageReport, Snapshot, SnapshotRow, build_report
 from bot.slack.blocks import build_report_message
 
 GENERATED = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)

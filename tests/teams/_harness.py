@@ -21,7 +21,7 @@ from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, RunningSandbox
 from bot.sandbox.faults import Faults
 from bot.server import HealthState, create_web_app
 from bot.service import ReportService
-from bot.store import Store
+from bot.store.database import Store
 from bot.teams.edge import TeamsEdge, create_teams_edge, install_teams
 from bot.teams.links import ExportLinks
 from bot.teams.routes import teams_routes

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.report import OverageReport, Snapshot, SnapshotRow
+from bot.report.model import OverageReport, Snapshot, SnapshotRow
 from bot.teams.cards import (
     CARD_MAX_BYTES,
     CARD_SCHEMA,
@@ -20,7 +20,7 @@ from bot.teams.cards import (
     build_report_card,
     build_text_card,
 )
-from tests.report_builders import GENERATED, ISTANBUL, company, make_report, many_companies
+from tests.report.builders import GENERATED, ISTANBUL, company, make_report, many_companies
 
 
 def _card(report: OverageReport, *, cached: bool = False, now: datetime | None = None) -> dict[str, Any]:

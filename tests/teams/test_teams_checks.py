@@ -13,8 +13,8 @@ from microsoft_agents.authentication.msal import MsalAuth
 from microsoft_agents.authentication.msal.errors import authentication_errors
 
 from bot.config import Settings, load_settings
-from bot.store import Store
-from bot.store_types import ConversationRef
+from bot.store.database import Store
+from bot.store.types import ConversationRef
 from bot.teams.checks import TeamsCheck, teams_checks
 from bot.teams.entra import EntraUnreachableError, acquire_app_token, explain_token_result
 from tests.teams._activities import BOT_ID, CHANNEL_ID, TENANT_ID

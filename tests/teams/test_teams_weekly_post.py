@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 from bot.sandbox.data import over_limit_companies
-from bot.schedule import WeeklyJob, WeeklySchedule
-from bot.schedule_types import describe_error
-from bot.store_types import ConversationRef
+from bot.store.types import ConversationRef
 from bot.teams.errors import TeamsNotInstalledError, TeamsPostError, TeamsServiceUrlError
 from bot.teams.poster import TeamsChannelPoster
+from bot.weekly.job import WeeklyJob, WeeklySchedule
+from bot.weekly.types import describe_error
 from tests.teams._activities import (
     BOT_ID,
     CHANNEL_ID,

@@ -6,7 +6,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
-from bot.report import OverageReport
+from bot.report.model import OverageReport
 from bot.slack import messages
 from bot.slack.errors import tell
 from bot.slack.poster import SlackChannelPoster

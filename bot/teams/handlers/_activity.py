@@ -7,7 +7,7 @@ from typing import Any
 from microsoft_agents.activity import Activity, ActivityTypes, InvokeResponse
 from microsoft_agents.hosting.core import CardFactory, MessageFactory, TurnContext
 
-from bot.store_types import ConversationRef
+from bot.store.types import ConversationRef
 
 __all__ = [
     "base_conversation_id",

@@ -8,7 +8,7 @@ from microsoft_agents.hosting.core import TurnContext
 
 from bot.config import ConfigError
 from bot.keepnet.errors import KeepnetError
-from bot.store_types import StoreError
+from bot.store.types import StoreError
 from bot.teams.cards import build_text_card
 from bot.teams.errors import TeamsError
 from bot.teams.handlers import messages

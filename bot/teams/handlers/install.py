@@ -10,7 +10,7 @@ import structlog
 from microsoft_agents.hosting.core import TurnContext
 
 from bot.deps import Deps
-from bot.store_types import StoreError
+from bot.store.types import StoreError
 from bot.teams.handlers._activity import channel_reference
 
 __all__ = ["bot_was_added", "remember_channel"]

@@ -1,7 +1,7 @@
 """The privacy statement and terms of use the Teams manifest links to (``/privacy``, ``/terms``).
 
 Plain text, served without authentication by :mod:`bot.teams.routes`. They describe what this
-code actually keeps (see :mod:`bot.store_schema`); change them together with the store.
+code actually keeps (see :mod:`bot.store.tables`); change them together with the store.
 """
 
 from __future__ import annotations

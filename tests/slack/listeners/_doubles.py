@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import load_settings
 from bot.deps import Deps
-from bot.report import build_report
+from bot.report.model import build_report
 from bot.service import ReportService
 
 __all__ = ["NOW", "Doubles", "make_doubles"]

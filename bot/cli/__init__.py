@@ -1,0 +1,113 @@
+"""Command line: ``overage-bot run | post | check | preview | sandbox | teams-package``.
+
+Configuration errors print one line naming the variable and exit with code 2 (no traceback);
+Keepnet and chat errors print their remediation and exit with code 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+
+__all__ = ["build_parser", "entry_point", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="overage-bot",
+        description="Keepnet license-overage reports for Slack and Microsoft Teams.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("run", help="serve Slack (Socket Mode or HTTP) and/or Teams, and the weekly post")
+
+    post = sub.add_parser("post", help="post the report once, now (for cron / Kubernetes CronJob)")
+    post.add_argument("--channel", help="only this Slack channel id (default: every weekly destination)")
+    post.add_argument("--teams-channel", help="only this Teams channel id (19:…@thread.tacv2)")
+    post.add_argument("--key", help="post at most once per key and destination (e.g. 2026-W48)")
+
+    sub.add_parser("check", help="verify Keepnet, Slack, Teams, the schedule and the database")
+
+    preview = sub.add_parser(
+        "preview", help="print the report and write the exports (sandbox without credentials)"
+    )
+    preview.add_argument(
+        "--out", type=Path, default=Path("out"), help="folder for the exports (default ./out)"
+    )
+
+    sandbox = sub.add_parser("sandbox", help="serve the Keepnet sandbox (a local stand-in for the API)")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8080)
+    sandbox.add_argument("--latency-ms", type=float, default=0.0)
+    sandbox.add_argument("--fail-429", type=int, default=0, help="answer the next N /api calls with 429")
+    sandbox.add_argument(
+        "--retry-after", default="1", help="Retry-After of those 429s (seconds or HTTP date)"
+    )
+    sandbox.add_argument("--fail-5xx", type=int, default=0, help="answer the next N /api calls with 500")
+    sandbox.add_argument("--token-lifetime", type=int, default=3600, help="expires_in of issued tokens (s)")
+    sandbox.add_argument("--role", default="Reseller", help="credential role (anything but Reseller → 403)")
+    sandbox.add_argument("--companies", type=int, default=1000, help="number of seeded customers")
+
+    package = sub.add_parser("teams-package", help="build the Teams app package (zip) to upload")
+    package.add_argument(
+        "--out",
+        default="overage-bot-teams.zip",  # a str: Path() would drop the trailing "/" that means a folder
+        help="the zip to write, or a folder (existing, or ending with /) to write overage-bot-teams.zip in "
+        "(default ./overage-bot-teams.zip)",
+    )
+    return parser
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    command = args.command
+    if command == "preview":
+        from bot.cli.preview import preview
+
+        return asyncio.run(preview(settings, out=args.out))
+    if command == "sandbox":
+        from bot.cli.sandbox import sandbox
+
+        return asyncio.run(sandbox(settings, args))
+    if command == "run":
+        from bot.cli.run import run
+
+        return asyncio.run(run(settings))
+    if command == "post":
+        from bot.cli.post import post
+
+        return asyncio.run(
+            post(settings, channel=args.channel, teams_channel=args.teams_channel, key=args.key)
+        )
+    if command == "check":
+        from bot.cli.check import check
+
+        return asyncio.run(check(settings))
+    if command == "teams-package":
+        from bot.cli.teams_package import teams_package
+
+        return teams_package(settings, out=args.out)
+    raise AssertionError(f"unknown command {command}")  # argparse rejects unknown commands first
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return the exit code (0 ok, 1 failure, 2 configuration error)."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        return _dispatch(args, settings)
+    except ConfigError as exc:
+        print(f"overage-bot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def entry_point() -> None:
+    """Console-script entry point: exit with :func:`main`'s code."""
+    sys.exit(main())
