@@ -39,6 +39,7 @@ class Offender:
         active_users: Keepnet's ``targetUserCount``.
         excess: users over the limit, or None when the limit is unknown.
         excess_pct: excess as a percentage of the limit (None when unknown or the limit is 0).
+        license_end: Keepnet's ``licenseEndDate`` (the renewal), when known.
     """
 
     company_id: str
@@ -47,6 +48,7 @@ class Offender:
     active_users: int
     excess: int | None
     excess_pct: float | None
+    license_end: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,7 @@ def _offender(company: Company) -> Offender:
         active_users=company.target_user_count,
         excess=excess,
         excess_pct=pct,
+        license_end=company.license_end_date,
     )
 
 
