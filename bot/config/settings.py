@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.config.billing import BillingSettings
 from bot.config.checks import SLACK_CHANNEL_ID, check_http_url, is_loopback, split_ids
 
 __all__ = ["DEFAULT_KEEPNET_BASE_URL", "SLACK_CHANNEL_ID", "ConfigError", "Settings", "load_settings"]
@@ -30,7 +31,7 @@ class ConfigError(Exception):
         self.remediation = message
 
 
-class Settings(BaseSettings):
+class Settings(BillingSettings, BaseSettings):
     """All configuration of overage-bot, read from environment variables."""
 
     model_config = SettingsConfigDict(

@@ -260,22 +260,8 @@ def decide(
     ``snooze_renewal`` snoozes until the renewal date when that is in the future, else for
     :data:`SNOOZE_DAYS` days (the menu only offers it with a future renewal; a stale menu falls back).
 
-    Args:
-        choice: ``billed``, ``snooze30``, ``snooze_renewal`` or ``ignore``.
-        company_id: the customer.
-        excess: its excess users now.
-        renewal: its renewal day (Keepnet ``licenseEndDate``, in ``tz``), if known.
-        now: the current time (aware; stored as UTC).
-        tz: the reseller's timezone.
-        cycle: ``OVERAGE_BILLING_CYCLE``.
-        by_id: who (Slack user id / AAD object id).
-        by_name: their display name, if known.
-        company_name: the customer's name now.
-        edge: where (``slack`` / ``teams``).
-        channel: the channel or conversation.
-
-    Returns:
-        The decision to record.
+    ``renewal`` is the customer's renewal day in ``tz``; ``now`` is stored as UTC; the other
+    arguments are copied into the :class:`Decision` (see its attributes).
     """
     today = local_day(now, tz)
     until: date | None = None

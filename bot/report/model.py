@@ -10,8 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from bot.keepnet.models import Company
+
+if TYPE_CHECKING:
+    from bot.report.states import DecisionView
 
 __all__ = [
     "SANDBOX_SOURCE",
@@ -111,6 +115,7 @@ class OverageReport:
         change: week-over-week change, or None (first run, or a filtered report).
         seat_price: price of one excess user, when configured.
         currency: ISO currency code for the price.
+        decisions: the billing state of each offender, when the store could be read.
     """
 
     over_count: int
@@ -125,6 +130,7 @@ class OverageReport:
     change: WeekChange | None = None
     seat_price: float | None = None
     currency: str = "USD"
+    decisions: DecisionView | None = None
 
     @property
     def top(self) -> tuple[Offender, ...]:

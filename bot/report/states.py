@@ -1,0 +1,114 @@
+"""Billing states on a report: who needs action, who is handled and how. Pure.
+
+:func:`with_states` attaches a :class:`DecisionView` to an unfiltered report; the Slack, Teams and
+terminal renderers draw the summary line, the State column and the Needs action part from it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+
+from bot.report.cycles import BillingCycle
+from bot.report.decisions import (
+    CustomerState,
+    Decision,
+    DecisionCounts,
+    count_states,
+    customer_states,
+    local_day,
+)
+from bot.report.formatting import fmt_int
+from bot.report.model import Offender, OverageReport
+
+__all__ = ["NEEDS_ACTION_SHOWN", "DecisionView", "decision_summary", "renewal_day", "with_states"]
+
+NEEDS_ACTION_SHOWN = 5
+"""How many needs-action customers a report lists with their menu."""
+
+
+def renewal_day(offender: Offender, tz: tzinfo) -> date | None:
+    """The customer's renewal day in ``tz`` (Keepnet ``licenseEndDate``), when known."""
+    end = offender.license_end
+    if end is None:
+        return None
+    try:
+        return end.astimezone(tz).date() if end.tzinfo is not None else end.date()
+    except (OverflowError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    """The billing states of a report's over-limit customers.
+
+    Attributes:
+        states: company id → state, for every offender of the report.
+        counts: how many need action / are billed, snoozed, ignored.
+        needs_action: the offenders that need action, in the report's order (largest excess first).
+        today: the reseller's day when the states were judged.
+        tz: the reseller's timezone.
+        cycle: ``OVERAGE_BILLING_CYCLE``.
+    """
+
+    states: Mapping[str, CustomerState]
+    counts: DecisionCounts
+    needs_action: tuple[Offender, ...]
+    today: date
+    tz: tzinfo
+    cycle: BillingCycle
+
+    def state(self, company_id: str) -> CustomerState | None:
+        """The state of one company of the report (None when it is not in it)."""
+        return self.states.get(company_id)
+
+    def future_renewal(self, offender: Offender) -> date | None:
+        """The renewal day when it lies in the future (the menu then offers "Snooze until renewal")."""
+        day = renewal_day(offender, self.tz)
+        return day if day is not None and day > self.today else None
+
+
+def with_states(
+    report: OverageReport,
+    latest: Mapping[str, Decision],
+    *,
+    now: datetime,
+    tz: tzinfo,
+    cycle: BillingCycle,
+) -> OverageReport:
+    """The report with the billing state of each over-limit customer attached.
+
+    Args:
+        report: the report (filtered ones get states too; renderers decide what to show).
+        latest: each company's latest decision.
+        now: the current time (aware).
+        tz: the reseller's timezone.
+        cycle: the billing cycle.
+
+    Returns:
+        A copy of ``report`` whose ``decisions`` is set.
+    """
+    states = customer_states({o.company_id: o.excess for o in report.offenders}, latest, now=now, tz=tz)
+    view = DecisionView(
+        states=states,
+        counts=count_states(states.values()),
+        needs_action=tuple(o for o in report.offenders if states[o.company_id].needs_action),
+        today=local_day(now, tz),
+        tz=tz,
+        cycle=cycle,
+    )
+    return dataclasses.replace(report, decisions=view)
+
+
+def decision_summary(counts: DecisionCounts, *, strong: str = "*") -> str:
+    """``*12* need action · 71 handled (60 billed, 9 snoozed, 2 ignored)``.
+
+    Both counts are always shown; the parenthesis lists the non-zero kinds and is left out when
+    nothing is handled. ``strong`` is the markup around the first number (``*`` Slack, ``**`` Teams).
+    """
+    line = f"{strong}{fmt_int(counts.needs_action)}{strong} need action · {fmt_int(counts.handled)} handled"
+    parts = [(counts.billed, "billed"), (counts.snoozed, "snoozed"), (counts.ignored, "ignored")]
+    shown = [f"{fmt_int(n)} {word}" for n, word in parts if n]
+    return f"{line} ({', '.join(shown)})" if shown else line

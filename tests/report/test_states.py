@@ -1,0 +1,92 @@
+"""States on a report: the summary line's exact shape, the needs-action order, the renewal offer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.keepnet.models import Company
+from bot.report.decisions import Decision, DecisionCounts, decide
+from bot.report.states import decision_summary, with_states
+from tests.report.builders import GENERATED, make_report, many_companies
+
+UTC_TZ = ZoneInfo("UTC")
+
+
+def test_summary_line_shapes() -> None:
+    assert (
+        decision_summary(DecisionCounts(12, 60, 9, 2))
+        == "*12* need action · 71 handled (60 billed, 9 snoozed, 2 ignored)"
+    )
+    assert decision_summary(DecisionCounts(0, 83, 0, 0)) == "*0* need action · 83 handled (83 billed)"
+    assert decision_summary(DecisionCounts(83, 0, 0, 0)) == "*83* need action · 0 handled"
+    assert (
+        decision_summary(DecisionCounts(1_200, 0, 0, 1), strong="**")
+        == "**1,200** need action · 1 handled (1 ignored)"
+    )
+
+
+def _decision(company_id: str, choice: str, excess: int) -> Decision:
+    return decide(
+        choice,
+        company_id=company_id,
+        excess=excess,
+        renewal=None,
+        now=GENERATED,
+        tz=UTC_TZ,  # type: ignore[arg-type]
+        cycle="monthly",
+        by_id="U1",
+    )
+
+
+def test_with_states_orders_needs_action_by_excess_and_counts() -> None:
+    report = make_report(many_companies(8))  # c8 has the largest excess (8)
+    latest = {
+        "c8": _decision("c8", "billed", 8),
+        "c7": _decision("c7", "ignore", 7),
+        "c6": _decision("c6", "billed", 2),
+    }
+    view = with_states(
+        report, latest, now=GENERATED + timedelta(hours=1), tz=UTC_TZ, cycle="monthly"
+    ).decisions
+    assert view is not None
+    assert [o.company_id for o in view.needs_action] == ["c6", "c5", "c4", "c3", "c2", "c1"]
+    assert view.states["c6"].label == "+4 since billed"
+    assert view.states["c8"].label == "billed Nov 2026"
+    assert (view.counts.needs_action, view.counts.billed, view.counts.ignored) == (6, 1, 1)
+
+
+def test_future_renewal_only() -> None:
+    rows = [
+        Company.model_validate(
+            {
+                "companyResourceId": "a",
+                "numberOfUsers": "1",
+                "targetUserCount": 5,
+                "licenseEndDate": "2027-03-01T00:00:00Z",
+            }
+        ),
+        Company.model_validate(
+            {
+                "companyResourceId": "b",
+                "numberOfUsers": "1",
+                "targetUserCount": 5,
+                "licenseEndDate": "2020-03-01T00:00:00Z",
+            }
+        ),
+        Company.model_validate(
+            {
+                "companyResourceId": "c",
+                "numberOfUsers": "1",
+                "targetUserCount": 5,
+                "licenseEndDate": "garbage",
+            }
+        ),
+    ]
+    report = with_states(
+        make_report(rows), {}, now=datetime(2026, 12, 1, tzinfo=UTC), tz=UTC_TZ, cycle="monthly"
+    )
+    view = report.decisions
+    assert view is not None
+    renewals = {o.company_id: view.future_renewal(o) for o in report.offenders}
+    assert renewals == {"a": datetime(2027, 3, 1).date(), "b": None, "c": None}
