@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.keepnet.models import Company
-from bot.report.decisions import Decision, DecisionCounts, decide
+from bot.report.decisions import Choice, Decision, DecisionCounts, decide
 from bot.report.states import decision_summary, with_states
 from tests.report.builders import GENERATED, make_report, many_companies
 
@@ -26,14 +26,14 @@ def test_summary_line_shapes() -> None:
     )
 
 
-def _decision(company_id: str, choice: str, excess: int) -> Decision:
+def _decision(company_id: str, choice: Choice, excess: int) -> Decision:
     return decide(
         choice,
         company_id=company_id,
         excess=excess,
         renewal=None,
         now=GENERATED,
-        tz=UTC_TZ,  # type: ignore[arg-type]
+        tz=UTC_TZ,
         cycle="monthly",
         by_id="U1",
     )
