@@ -1,0 +1,243 @@
+"""Alembic migrations on SQLite and PostgreSQL: a fresh schema, release 0.1's databases, replicas
+starting together, and a database that a newer overage-bot upgraded."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, MutableMapping
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVar
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, inspect, text
+from sqlalchemy.ext.asyncio import create_async_engine
+from structlog.testing import capture_logs
+
+from bot.report.model import SnapshotRow
+from bot.store import tables
+from bot.store.database import Store, StoreError
+from bot.store.migrations import BASELINE, GUARD_VERSION, alembic_config
+from bot.store.migrations.runner import include_object
+from bot.store.revisions import database_state, upgrade_database
+from tests.store.fixtures import StoreTarget, _store_target  # noqa: F401 - fixtures
+from tests.store.release_fixture import load_release_01
+
+T = TypeVar("T")
+HEAD = BASELINE  # the newest revision; later revisions move this
+NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+
+
+async def run_sync(target: StoreTarget, fn: Callable[[Connection], T]) -> T:
+    """Run ``fn`` on a plain connection to ``target`` (outside the store), committed."""
+    args = {"server_settings": {"search_path": target.schema}} if target.schema else {}
+    engine = create_async_engine(target.url, connect_args=args)
+    try:
+        async with engine.begin() as conn:
+            return await conn.run_sync(fn)
+    finally:
+        await engine.dispose()
+
+
+def revisions(conn: Connection) -> list[str]:
+    """Every row of ``alembic_version``."""
+    return [row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))]
+
+
+def guard(conn: Connection) -> list[int]:
+    """Every row of release 0.1's ``schema_version``."""
+    return [row[0] for row in conn.execute(text("SELECT version FROM schema_version"))]
+
+
+def schema_diff(conn: Connection) -> list[Any]:
+    """What autogenerate would change to make the database match ``bot/store/tables.py``."""
+    context = MigrationContext.configure(
+        conn, opts={"include_object": include_object, "compare_type": True, "target_metadata": None}
+    )
+    return list(compare_metadata(context, tables.metadata))
+
+
+def missing_columns(conn: Connection) -> list[str]:
+    """Columns the code queries that the database lacks."""
+    inspector = inspect(conn)
+    missing = []
+    for table in tables.metadata.sorted_tables:
+        present = {c["name"] for c in inspector.get_columns(table.name)}
+        missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in present]
+    return missing
+
+
+async def open_all(target: StoreTarget, count: int) -> list[MutableMapping[str, Any]]:
+    """Open ``count`` stores at once (replicas starting together); return the migration log lines."""
+    with capture_logs() as logs:
+        stores = await asyncio.gather(*(target.open() for _ in range(count)))
+    for store in stores:
+        await store.close()
+    return [line for line in logs if line["event"] == "store_migrated"]
+
+
+class TestFreshDatabase:
+    """A new, empty database."""
+
+    async def test_fresh_schema_matches_the_tables(self, store_target: StoreTarget) -> None:
+        """The revisions build exactly the tables the code queries, at the newest revision."""
+        store = await store_target.open()
+        await store.close()
+        assert await run_sync(store_target, missing_columns) == []
+        assert await run_sync(store_target, schema_diff) == []
+        assert await run_sync(store_target, revisions) == [HEAD]
+        assert await run_sync(store_target, guard) == [GUARD_VERSION]
+
+    async def test_replicas_starting_together_migrate_once(self, store_target: StoreTarget) -> None:
+        """Four stores opening one empty database at once: one migrates, the others wait and use it."""
+        migrated = await open_all(store_target, 4)
+        assert [(m["from_version"], m["to_version"]) for m in migrated] == [(None, HEAD)]
+        assert await run_sync(store_target, revisions) == [HEAD]
+        assert await run_sync(store_target, guard) == [GUARD_VERSION]
+
+    async def test_db_upgrade_then_current(self, store_target: StoreTarget) -> None:
+        """``db upgrade`` creates the schema once; ``db current`` reports it at head."""
+        before = await database_state(store_target.url, schema_name=store_target.schema)
+        assert (before.current, before.legacy_version) == (None, None)
+        assert before.describe().startswith("none: empty database")
+        assert await upgrade_database(store_target.url, schema_name=store_target.schema) == (None, HEAD)
+        assert await upgrade_database(store_target.url, schema_name=store_target.schema) == (HEAD, HEAD)
+        after = await database_state(store_target.url, schema_name=store_target.schema)
+        assert after.describe() == f"{HEAD} (head)"
+
+
+class TestRelease01Database:
+    """Databases written by release 0.1 (``tests/store/data``): every row survives the move."""
+
+    async def test_every_row_is_kept_and_readable(self, store_target: StoreTarget) -> None:
+        """Ledger, snapshots and conversations read back through Store after the upgrade."""
+        await load_release_01(store_target)
+        state = await database_state(store_target.url, schema_name=store_target.schema)
+        assert (state.current, state.legacy_version) == (None, 1)
+        for _ in range(2):  # the second start finds the schema up to date
+            store = await store_target.open()
+            try:
+                await _assert_release_rows(store)
+            finally:
+                await store.close()
+        store = await store_target.open()
+        try:
+            await _assert_writable(store)
+        finally:
+            await store.close()
+        assert await run_sync(store_target, revisions) == [HEAD]
+        assert await run_sync(store_target, schema_diff) == []
+
+    async def test_schema_version_is_kept_as_a_guard(self, store_target: StoreTarget) -> None:
+        """``schema_version`` stays, raised to 2: release 0.1 refuses any version above its own 1."""
+        await load_release_01(store_target)
+        assert await run_sync(store_target, guard) == [1]
+        store = await store_target.open()
+        await store.close()
+        assert await run_sync(store_target, guard) == [GUARD_VERSION]
+        assert GUARD_VERSION > 1
+
+    async def test_replicas_starting_together_move_it_once(self, store_target: StoreTarget) -> None:
+        """Three stores opening a release-0.1 database at once stamp and upgrade it once."""
+        await load_release_01(store_target)
+        migrated = await open_all(store_target, 3)
+        assert [(m["from_version"], m["to_version"]) for m in migrated] == [("schema_version 1", HEAD)]
+        assert await run_sync(store_target, revisions) == [HEAD]
+        store = await store_target.open()
+        try:
+            await _assert_release_rows(store)
+        finally:
+            await store.close()
+
+    async def test_unknown_hand_numbered_version_is_refused(self, store_target: StoreTarget) -> None:
+        """A ``schema_version`` no release wrote (and no Alembic revision) is not touched."""
+        await load_release_01(store_target)
+        await run_sync(store_target, lambda conn: conn.execute(text("UPDATE schema_version SET version = 7")))
+        with pytest.raises(StoreError, match=r"newer overage-bot \(revision schema_version 7\)"):
+            await store_target.open()
+        assert await run_sync(store_target, guard) == [7]
+
+
+async def _assert_release_rows(store: Store) -> None:
+    """Every row release 0.1 wrote into the fixture, read through the store's own API."""
+    done = await store.get_post("slack:C0123", "weekly:2026-11-23T09:00Z")
+    assert done is not None
+    assert (done.state, done.message_ref, done.attempts) == ("completed", "1763888400.000100", 1)
+    assert done.at == datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    failed = await store.get_post("teams:19:abc@thread.tacv2", "weekly:2026-11-23T09:00Z")
+    assert failed is not None
+    assert (failed.state, failed.last_error) == ("released", "Bot Connector said 503")
+    keyed = await store.get_post("slack:C0123", "key:2026-W48")
+    assert keyed is not None
+    assert keyed.state == "completed"
+    last = await store.last_post()
+    assert last is not None
+    assert (last.period, last.state) == ("weekly:2026-11-30T09:00Z", "claimed")
+    assert last.lease_until == datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
+    assert await store.snapshot_count() == 2
+    latest = await store.latest_snapshot()
+    assert latest is not None
+    assert latest.taken_on == date(2026, 11, 30)
+    assert latest.rows == (
+        SnapshotRow("c-1", "Acme Ltd", 100, 160, 60),
+        SnapshotRow("c-3", "Globex", 250, 251, 1),
+        SnapshotRow("c-2", "Ünïcode Şirketi A.Ş.", None, 9, None),
+    )
+    before = await store.latest_snapshot(exclude_period="weekly:2026-11-30T09:00Z")
+    assert before is not None
+    assert [r.active_users for r in before.rows] == [150, 7]
+    conversation = await store.get_conversation("19:abc@thread.tacv2")
+    assert conversation is not None
+    assert (conversation.tenant_id, conversation.conversation) == (
+        "tenant-1",
+        {"id": "19:abc@thread.tacv2", "isGroup": True},
+    )
+    other = await store.get_conversation("19:def@thread.tacv2")
+    assert other is not None
+    assert (other.service_url, other.tenant_id, other.bot_id) == (
+        "https://smba.trafficmanager.net/amer/",
+        None,
+        None,
+    )
+
+
+async def _assert_writable(store: Store) -> None:
+    """The old rows are live (a completed week is not posted again) and new rows get fresh ids."""
+    assert not await store.claim("slack:C0123", "weekly:2026-11-23T09:00Z", now=NOW)
+    period = f"weekly:{NOW:%Y-%m-%dT%H:%MZ}:{store.owner}"
+    assert await store.claim("slack:C0123", period, now=NOW)
+    await store.save_snapshot(NOW + timedelta(hours=1), [SnapshotRow("c-9", "New", 1, 2, 1)], period=period)
+
+
+class TestNewerDatabase:
+    """A database upgraded by a newer overage-bot is refused, untouched."""
+
+    async def test_unknown_revision_is_refused_in_one_line(self, store_target: StoreTarget) -> None:
+        """Stamped with a revision this code does not know: StoreError naming it and the way out."""
+        store = await store_target.open()
+        await store.close()
+        await run_sync(store_target, _stamp_future)
+        with pytest.raises(StoreError) as caught:
+            await store_target.open()
+        message = str(caught.value)
+        assert "was upgraded by a newer overage-bot (revision 0099_future)" in message
+        assert "restore a backup" in caught.value.remediation
+        assert "\n" not in message
+        with pytest.raises(StoreError, match="0099_future"):
+            await database_state(store_target.url, schema_name=store_target.schema)
+        with pytest.raises(StoreError, match="0099_future"):
+            await upgrade_database(store_target.url, schema_name=store_target.schema)
+        assert await run_sync(store_target, revisions) == ["0099_future"]
+
+
+def _stamp_future(conn: Connection) -> None:
+    conn.execute(text("UPDATE alembic_version SET version_num = '0099_future'"))
+
+
+def test_revisions_ship_inside_the_package() -> None:
+    """The configuration points into the installed package, not at the current folder."""
+    location = alembic_config().get_main_option("script_location")
+    assert location is not None
+    assert location.endswith("bot/store/migrations")
+    assert location.startswith("/")
