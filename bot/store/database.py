@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from bot.report.model import Snapshot, SnapshotRow
 from bot.store import queries as queries
 from bot.store import tables as schema
+from bot.store.decisions import DecisionLog
 from bot.store.engine import create_engine
 from bot.store.revisions import migrate
 from bot.store.types import ConversationRef, PostRecord, StoreError, db_error, normalize_url
@@ -46,6 +47,8 @@ class Store:
         self.dialect = engine.dialect.name
         #: Who holds a claim: ``hostname:pid:random`` (one per Store).
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        #: The billing-decision audit.
+        self.decisions = DecisionLog(write=self._write, read=self._read, dialect=self.dialect)
 
     @classmethod
     async def open(cls, url: str, *, schema_name: str | None = None) -> Store:

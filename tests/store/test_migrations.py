@@ -18,14 +18,14 @@ from structlog.testing import capture_logs
 from bot.report.model import SnapshotRow
 from bot.store import tables
 from bot.store.database import Store, StoreError
-from bot.store.migrations import BASELINE, GUARD_VERSION, alembic_config
+from bot.store.migrations import GUARD_VERSION, alembic_config
 from bot.store.migrations.runner import include_object
 from bot.store.revisions import database_state, upgrade_database
 from tests.store.fixtures import StoreTarget, _store_target  # noqa: F401 - fixtures
 from tests.store.release_fixture import load_release_01
 
 T = TypeVar("T")
-HEAD = BASELINE  # the newest revision; later revisions move this
+HEAD = "0002_decisions"  # the newest revision; later revisions move this
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 
 
