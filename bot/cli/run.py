@@ -22,8 +22,9 @@ from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.cli.wiring import build_keepnet_client, build_service, setup_logging
+from bot.clock import utc_now
 from bot.config import ConfigError, Settings
-from bot.deps import Deps, utc_now
+from bot.deps import Deps
 from bot.edge import Edge, EdgePlug
 from bot.keepnet.errors import KeepnetConfigError
 from bot.server import HealthState, create_web_app
