@@ -14,12 +14,13 @@ import asyncio
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.clock import utc_now
 from bot.report.model import OverageReport, compare_with_snapshot, snapshot_rows
 from bot.store.database import Store, StoreError
 from bot.weekly.types import (
@@ -37,10 +38,6 @@ __all__ = ["Destination", "PostOutcome", "WeeklyJob", "WeeklySchedule", "failure
 _log = structlog.get_logger()
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class WeeklyJob:
     """Posts each occurrence exactly once per destination, whatever the number of replicas."""
 
@@ -51,7 +48,7 @@ class WeeklyJob:
         store: Store,
         destinations: Sequence[Destination],
         report_factory: Callable[[], Awaitable[OverageReport]],
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         lease_s: float = 900.0,
         first_retry_s: float = 60.0,

@@ -16,6 +16,7 @@ from typing import Any
 import structlog
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
+from bot.background import BackgroundTasks
 from bot.slack.errors import handle_error
 
 __all__ = ["BackgroundWork"]
@@ -24,10 +25,10 @@ log = structlog.get_logger(__name__)
 
 
 class BackgroundWork:
-    """Tasks started by listeners, kept referenced until they finish."""
+    """Tasks started by listeners (a :class:`bot.background.BackgroundTasks`), whose failures are told."""
 
     def __init__(self) -> None:
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = BackgroundTasks()
 
     def __len__(self) -> int:
         return len(self._tasks)
@@ -45,31 +46,17 @@ class BackgroundWork:
         Returns:
             The task (tests may await it).
         """
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
 
-        def done(finished: asyncio.Task[None]) -> None:
-            self._tasks.discard(finished)
-            if finished.cancelled():
-                return
-            error = finished.exception()
+        def failed(error: BaseException) -> None:
             if isinstance(error, Exception):
-                self._track(asyncio.create_task(handle_error(error, body, respond)))
+                self._tasks.start(handle_error(error, body, respond), on_failure=_reply_crashed)
 
-        task.add_done_callback(done)
-        return task
-
-    def _track(self, task: asyncio.Task[None]) -> None:
-        self._tasks.add(task)
-
-        def done(finished: asyncio.Task[None]) -> None:
-            self._tasks.discard(finished)
-            if not finished.cancelled() and finished.exception() is not None:
-                log.error("slack_error_reply_crashed", exc_info=finished.exception())
-
-        task.add_done_callback(done)
+        return self._tasks.start(work, on_failure=failed)
 
     async def drain(self) -> None:
         """Wait until every started task (and its error reply) has finished."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._tasks.drain()
+
+
+def _reply_crashed(error: BaseException) -> None:
+    log.error("slack_error_reply_crashed", exc_info=error)

@@ -29,7 +29,6 @@ _UPLOAD_ERRORS: tuple[type[BaseException], ...] = (SlackApiError, SlackRequestEr
 
 
 async def handle_overage_export_excel(
-    *,
     ack: AsyncAck,
     body: dict[str, Any],
     action: dict[str, Any],
