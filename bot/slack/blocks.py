@@ -28,7 +28,9 @@ from bot.report.formatting import (
     plural,
 )
 from bot.report.model import OverageReport, WeekChange
+from bot.report.states import decision_summary
 from bot.slack import messages
+from bot.slack._blocks_decisions import RowsOrigin, needs_action_blocks
 from bot.slack._blocks_table import offenders_table
 from bot.slack._blocks_text import escape, fit_escaped, join_names, slack_len, text_length, trim_escaped
 
@@ -59,6 +61,8 @@ LIST_BUDGET = 1_200
 TITLE = "License overage report"
 _HIDDEN_LINE_MAX = 60
 """Room kept for "Top 99 shown; …and 1,234,567 more in the attached file"."""
+HEADER_REPORT = "overage_report"
+HEADER_WEEKLY = "overage_report_weekly"
 _BUILDER_URL = "https://app.slack.com/block-kit-builder/#"
 
 
@@ -74,12 +78,17 @@ def _context(text: str) -> dict[str, Any]:
     return {"type": "context", "elements": [_mrkdwn(text)]}
 
 
-def _header(query: str) -> dict[str, Any]:
+def _header(query: str, *, weekly: bool) -> dict[str, Any]:
     text = TITLE
     if query:
         prefix = f"{TITLE} — find: "
         text = prefix + fit_escaped(query, HEADER_MAX - len(prefix))
-    return {"type": "header", "text": {"type": "plain_text", "text": text, "emoji": True}}
+    block_id = HEADER_WEEKLY if weekly else HEADER_REPORT  # a re-render after a decision keeps the layout
+    return {
+        "type": "header",
+        "block_id": block_id,
+        "text": {"type": "plain_text", "text": text, "emoji": True},
+    }
 
 
 def _bold(text: str) -> str:
@@ -93,6 +102,8 @@ def _summary(report: OverageReport) -> str:
     true_up = report.true_up_value
     if true_up is not None:
         lines.append(f"Estimated true-up ≈ *{escape(fmt_money(true_up, report.currency))}*")
+    if report.decisions is not None and not report.query:
+        lines.append(decision_summary(report.decisions.counts))
     if report.unknown_excess_count:
         lines.append(
             f"_{fmt_int(report.unknown_excess_count)} with an unreadable license limit (excess unknown)_"
@@ -176,27 +187,52 @@ def _fallback(report: OverageReport) -> str:
     return text
 
 
+def _needs_action(report: OverageReport, *, now: datetime, since: datetime | None, weekly: bool) -> list[Any]:
+    if report.decisions is None or report.query:
+        return []
+    origin = RowsOrigin(since=int((since or now).timestamp()), offset=0, thread_ts="")
+    return needs_action_blocks(report.decisions, report.offenders, origin, positive_line=weekly)
+
+
 def build_report_message(
-    report: OverageReport, *, tz: tzinfo, now: datetime, cached: bool = False
+    report: OverageReport,
+    *,
+    tz: tzinfo,
+    now: datetime,
+    cached: bool = False,
+    weekly: bool = False,
+    since: datetime | None = None,
 ) -> dict[str, Any]:
     """Render the report as a Slack message.
+
+    Unfiltered reports with billing states get the summary's decision line, a State column and the
+    Needs action part (first in the weekly post, after the summary otherwise).
 
     Args:
         report: the report to show.
         tz: the time zone for the "Generated" time.
         now: the current time (for the "cached, 42 s old" label).
         cached: whether the report came from the cache.
+        weekly: the weekly post's layout (needs action first; a positive line when none).
+        since: a re-render after a decision: customers decided from then on stay in the Needs
+            action part, showing their new state (default: ``now``).
 
     Returns:
         ``{"text": fallback, "blocks": [...]}``, ready for ``chat.postMessage`` / ``respond``.
     """
-    blocks: list[dict[str, Any]] = [_header(report.query)]
+    blocks: list[dict[str, Any]] = [_header(report.query, weekly=weekly)]
+    needs_action = _needs_action(report, now=now, since=since, weekly=weekly)
+    if weekly:
+        blocks.extend(needs_action)
+    summary_at = len(blocks)
     if report.over_count == 0:
         blocks.append(_section(messages.all_within_limit(report.customer_count, query=report.query)))
     else:
         blocks.append(_section(_summary(report)))
     if report.change is not None:
         blocks.append(_section(_change(report.change)))
+    if not weekly:
+        blocks.extend(needs_action)
     tail = [
         _context(_footer(report, tz=tz, now=now, cached=cached)),
         _actions(report, export=report.over_count > 0),
@@ -204,10 +240,11 @@ def build_report_message(
     top = report.top
     if top:
         budget = TEXT_BUDGET - text_length(blocks) - text_length(tail) - _HIDDEN_LINE_MAX
-        table, shown = offenders_table(top, budget=min(TABLE_BUDGET, budget))
+        states = report.decisions.states if report.decisions is not None and not report.query else None
+        table, shown = offenders_table(top, budget=min(TABLE_BUDGET, budget), states=states)
         hidden = report.over_count - shown
         if hidden > 0:  # Slack shows the table at the bottom, so this line goes in the summary
-            blocks[1] = _section(f"{_summary(report)}\n{_hidden_line(shown, hidden)}")
+            blocks[summary_at] = _section(f"{_summary(report)}\n{_hidden_line(shown, hidden)}")
         if table is not None:
             blocks.append(table)
     blocks.extend(tail)

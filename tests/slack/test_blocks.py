@@ -60,6 +60,7 @@ class TestSummary:
         header = message["blocks"][0]
         assert header == {
             "type": "header",
+            "block_id": "overage_report",
             "text": {"type": "plain_text", "text": "License overage report", "emoji": True},
         }
         summary = message["blocks"][1]["text"]["text"]
