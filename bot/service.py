@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -23,13 +23,24 @@ from bot.exports.cache import ExportCache
 from bot.exports.neutralize import export_filename, neutralize_csv_file
 from bot.keepnet.client import KeepnetClient
 from bot.keepnet.models import Company, ExportFile, ExportKind
+from bot.report.cycles import BillingCycle
+from bot.report.decisions import Decision
 from bot.report.model import OverageReport, Snapshot, build_report
+from bot.report.states import with_states
 from bot.singleflight import SingleFlight
 from bot.store.types import StoreError
 
-__all__ = ["ReportService", "SnapshotSource"]
+__all__ = ["DecisionSource", "ReportService", "SnapshotSource"]
 
 log = structlog.get_logger(__name__)
+
+
+class DecisionSource(Protocol):
+    """Where each company's latest billing decision comes from (the store's decision log)."""
+
+    async def latest(self, company_ids: Iterable[str] | None = None) -> dict[str, Decision]:
+        """Each listed company's latest decision."""
+        ...
 
 
 class SnapshotSource(Protocol):
@@ -60,6 +71,8 @@ class ReportService:
         seat_price: price of one excess user, if configured.
         currency: ISO code for the price.
         snapshots: where last week's snapshot comes from (None: no week-over-week line).
+        decisions: where billing decisions come from (None: reports carry no billing states).
+        billing_cycle: ``OVERAGE_BILLING_CYCLE``.
         clock: current time, aware UTC.
         monotonic: a monotonic clock for cache ages.
         export_dir: where export files are kept while shared (default: the system temp folder).
@@ -76,6 +89,8 @@ class ReportService:
         seat_price: float | None = None,
         currency: str = "USD",
         snapshots: SnapshotSource | None = None,
+        decisions: DecisionSource | None = None,
+        billing_cycle: BillingCycle = "monthly",
         clock: Callable[[], datetime],
         monotonic: Callable[[], float] = time.monotonic,
         export_dir: Path | None = None,
@@ -88,6 +103,8 @@ class ReportService:
         self._seat_price = seat_price
         self._currency = currency
         self._snapshots = snapshots
+        self._decisions = decisions
+        self._billing_cycle = billing_cycle
         self._clock = clock
         self._monotonic = monotonic
         self._cache: dict[str, _Fetched] = {}
@@ -116,8 +133,9 @@ class ReportService:
             fresh: skip the cache (an in-flight fetch is still shared).
 
         Returns:
-            The report; unfiltered reports carry the change since the last weekly snapshot (left
-            out, and ``snapshot_unavailable`` logged, when the database cannot be read).
+            The report; unfiltered reports carry the change since the last weekly snapshot, and
+            every report the billing states (each left out, and logged, when the database cannot
+            be read).
 
         Raises:
             KeepnetError: Keepnet could not produce the complete list.
@@ -130,7 +148,7 @@ class ReportService:
                 previous = await self._snapshots.latest_snapshot()
             except StoreError as exc:  # the report still helps without last week's comparison
                 log.warning("snapshot_unavailable", error=exc.message)
-        return build_report(
+        report = build_report(
             fetched.companies,
             customer_count=fetched.customer_count,
             top_n=top_n or self._top_n,
@@ -141,6 +159,18 @@ class ReportService:
             seat_price=self._seat_price,
             currency=self._currency,
         )
+        return await self._with_states(report)
+
+    async def _with_states(self, report: OverageReport) -> OverageReport:
+        """Attach billing states; without the database the report goes out without them (logged)."""
+        if self._decisions is None:
+            return report
+        try:
+            latest = await self._decisions.latest(o.company_id for o in report.offenders if o.company_id)
+        except StoreError as exc:
+            log.warning("decisions_unavailable", error=exc.message)
+            return report
+        return with_states(report, latest, now=self._clock(), tz=self._tz, cycle=self._billing_cycle)
 
     def age_s(self, report: OverageReport) -> float:
         """How old the report's data is, in seconds (0 for a fresh fetch)."""

@@ -94,7 +94,7 @@ async def build_components(
             "Keepnet (Company → Company Settings → REST API) — or, to try the bot, run "
             "`overage-bot sandbox` and point KEEPNET_BASE_URL at it"
         ) from exc
-    service = build_service(settings, client, snapshots=store)
+    service = build_service(settings, client, snapshots=store, decisions=store.decisions)
     deps = Deps(settings=settings, service=service, store=store, clock=utc_now)
     edges = [plug.build(settings, deps) for plug in plugs]
     health = HealthState(edges=edges, store=store)

@@ -51,7 +51,3 @@ class BillingSettings(BaseSettings):
                     "or Teams Azure AD object ids"
                 )
         return value
-
-    def may_decide(self, user_id: str) -> bool:
-        """Whether ``user_id`` may record billing decisions (the allow list is checked separately)."""
-        return not self.overage_approvers or user_id in self.overage_approvers

@@ -23,7 +23,14 @@ from bot.report.decisions import (
 from bot.report.formatting import fmt_int
 from bot.report.model import Offender, OverageReport
 
-__all__ = ["NEEDS_ACTION_SHOWN", "DecisionView", "decision_summary", "renewal_day", "with_states"]
+__all__ = [
+    "NEEDS_ACTION_SHOWN",
+    "DecisionView",
+    "decision_note",
+    "decision_summary",
+    "renewal_day",
+    "with_states",
+]
 
 NEEDS_ACTION_SHOWN = 5
 """How many needs-action customers a report lists with their menu."""
@@ -112,3 +119,28 @@ def decision_summary(counts: DecisionCounts, *, strong: str = "*") -> str:
     parts = [(counts.billed, "billed"), (counts.snoozed, "snoozed"), (counts.ignored, "ignored")]
     shown = [f"{fmt_int(n)} {word}" for n, word in parts if n]
     return f"{line} ({', '.join(shown)})" if shown else line
+
+
+def decision_note(decision: Decision, *, who: str, name: str, strong: str = "*") -> str:
+    """The thread note for a recorded decision, e.g. ``<who> marked *Globex* billed for December 2026 (+1,204 users)``.
+
+    Args:
+        decision: the recorded decision.
+        who: the person, as the chat shows them (a mention, or an escaped name).
+        name: the customer's name, already escaped for the chat.
+        strong: the bold markup (``*`` Slack, ``**`` Teams).
+    """
+    company = f"{strong}{name}{strong}"
+    excess = (
+        f" (+{fmt_int(decision.excess)} users)" if decision.excess is not None and decision.excess > 0 else ""
+    )
+    if decision.decision == "billed":
+        period = decision.period
+        cycle = f" for {period.long}" if period is not None else ""
+        return f"{who} marked {company} billed{cycle}{excess}"
+    if decision.decision == "snoozed":
+        until = f" until {decision.until.isoformat()}" if decision.until is not None else ""
+        return f"{who} snoozed {company}{until}{excess}"
+    if decision.decision == "ignored":
+        return f"{who} ignored {company}{excess}"
+    return f"{who} reopened {company}"

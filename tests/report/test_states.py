@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.keepnet.models import Company
 from bot.report.decisions import Choice, Decision, DecisionCounts, decide
-from bot.report.states import decision_summary, with_states
+from bot.report.states import decision_note, decision_summary, with_states
 from tests.report.builders import GENERATED, make_report, many_companies
 
 UTC_TZ = ZoneInfo("UTC")
@@ -90,3 +90,44 @@ def test_future_renewal_only() -> None:
     assert view is not None
     renewals = {o.company_id: view.future_renewal(o) for o in report.offenders}
     assert renewals == {"a": datetime(2027, 3, 1).date(), "b": None, "c": None}
+
+
+def test_thread_notes() -> None:
+    billed = decide(
+        "billed",
+        company_id="g",
+        excess=1_204,
+        renewal=None,
+        now=datetime(2026, 12, 7, tzinfo=UTC),
+        tz=UTC_TZ,
+        cycle="monthly",
+        by_id="U1",
+    )
+    assert decision_note(billed, who="<@U1>", name="Globex Heavy Industries") == (
+        "<@U1> marked *Globex Heavy Industries* billed for December 2026 (+1,204 users)"
+    )
+    snoozed = decide(
+        "snooze_renewal",
+        company_id="g",
+        excess=5,
+        renewal=datetime(2027, 3, 1).date(),
+        now=datetime(2026, 12, 7, tzinfo=UTC),
+        tz=UTC_TZ,
+        cycle="quarterly",
+        by_id="U1",
+    )
+    assert (
+        decision_note(snoozed, who="Ada", name="G", strong="**")
+        == "Ada snoozed **G** until 2027-03-01 (+5 users)"
+    )
+    ignored = decide(
+        "ignore",
+        company_id="g",
+        excess=None,
+        renewal=None,
+        now=datetime(2026, 12, 7, tzinfo=UTC),
+        tz=UTC_TZ,
+        cycle="monthly",
+        by_id="U1",
+    )
+    assert decision_note(ignored, who="Ada", name="G") == "Ada ignored *G*"
