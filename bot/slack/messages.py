@@ -52,8 +52,10 @@ def help_text() -> str:
         "• `/overage` — the report with the largest offenders\n"
         "• `/overage top 25` — show the 25 largest offenders (1–50)\n"
         "• `/overage find &lt;text&gt;` — only companies whose name matches &lt;text&gt;\n"
+        "• `/overage reopen &lt;text&gt;` — billing approvers: the matching customers need action again\n"
         "• `/overage help` — this help\n"
-        "The full list is in the Excel export (button under the report)."
+        "The full list is in the Excel export (button under the report). Decide on a customer "
+        "(mark billed, snooze, ignore) with the ⋯ menu of its row under *Needs action*."
     )
 
 
