@@ -86,13 +86,18 @@ def parse_origin(block_id: object) -> RowsOrigin | None:
     return RowsOrigin(since=int(match[1]), offset=int(match[2]), thread_ts=ts)
 
 
-def listed(view: DecisionView, offenders: tuple[Offender, ...], since: datetime) -> tuple[Offender, ...]:
-    """The customers a list shows: those that need action, and those decided from ``since`` on."""
+def listed(
+    view: DecisionView, offenders: tuple[Offender, ...], since: datetime | None
+) -> tuple[Offender, ...]:
+    """The customers a list shows: those that need action, and those decided from ``since`` on (a re-render)."""
     return tuple(
         o
         for o in offenders
         if (state := view.states.get(o.company_id)) is not None
-        and (state.needs_action or (state.decided_at is not None and state.decided_at >= since))
+        and (
+            state.needs_action
+            or (since is not None and state.decided_at is not None and state.decided_at >= since)
+        )
     )
 
 
@@ -153,6 +158,7 @@ def needs_action_blocks(
     origin: RowsOrigin,
     *,
     positive_line: bool,
+    rerender: bool = False,
 ) -> list[dict[str, Any]]:
     """The report's Needs action part: up to 5 rows with a menu, and ``Review all (N)`` beyond that.
 
@@ -161,11 +167,13 @@ def needs_action_blocks(
         offenders: the report's offenders (largest excess first).
         origin: the list's origin (``offset`` 0); its ``since`` keeps freshly decided rows listed.
         positive_line: say "Nothing needs action" in one line when so (the weekly post).
+        rerender: the message is re-rendered after a decision: rows decided since ``origin.since``
+            stay, showing their new state.
 
     Returns:
         The blocks (none when nothing is listed and ``positive_line`` is off).
     """
-    rows = listed(view, offenders, origin.since_time)[:NEEDS_ACTION_SHOWN]
+    rows = listed(view, offenders, origin.since_time if rerender else None)[:NEEDS_ACTION_SHOWN]
     pending = view.counts.needs_action
     if not rows:
         if positive_line and offenders:

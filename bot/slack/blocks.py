@@ -191,7 +191,9 @@ def _needs_action(report: OverageReport, *, now: datetime, since: datetime | Non
     if report.decisions is None or report.query:
         return []
     origin = RowsOrigin(since=int((since or now).timestamp()), offset=0, thread_ts="")
-    return needs_action_blocks(report.decisions, report.offenders, origin, positive_line=weekly)
+    return needs_action_blocks(
+        report.decisions, report.offenders, origin, positive_line=weekly, rerender=since is not None
+    )
 
 
 def build_report_message(

@@ -98,7 +98,7 @@ class SlackChannelPoster:
         """The destination key, ``slack:<channel id>``."""
         return f"slack:{self.channel}"
 
-    async def publish(self, report: OverageReport, *, cached: bool = False) -> Posted:
+    async def publish(self, report: OverageReport, *, cached: bool = False, weekly: bool = False) -> Posted:
         """Post the summary and attach the CSV in its thread (no file when nobody is over).
 
         A failed CSV does not undo the summary: once the summary is out, any export or upload
@@ -109,6 +109,7 @@ class SlackChannelPoster:
         Args:
             report: the report to show.
             cached: label the data as cached (with its age).
+            weekly: the weekly post's layout (needs action first).
 
         Returns:
             Where the summary went.
@@ -119,7 +120,7 @@ class SlackChannelPoster:
             SlackApiError: the summary could not be posted (any other error code).
         """
         message = build_report_message(
-            report, tz=self._deps.settings.tz, now=self._deps.clock(), cached=cached
+            report, tz=self._deps.settings.tz, now=self._deps.clock(), cached=cached, weekly=weekly
         )
         try:
             response = await self._client.chat_postMessage(
@@ -176,7 +177,7 @@ class SlackChannelPoster:
             SlackPostError: the summary could not be posted; it carries the fix.
             SlackApiError: the summary could not be posted (another error code).
         """
-        posted = await self.publish(report)
+        posted = await self.publish(report, weekly=True)
         log.info(
             "slack_report_posted",
             destination=self.name,
