@@ -9,6 +9,7 @@ long-cited Bot Framework limit): the table and the name lists shrink until it fi
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -24,6 +25,8 @@ from bot.report.formatting import (
     plural,
 )
 from bot.report.model import OverageReport, WeekChange
+from bot.report.states import decision_summary
+from bot.teams._card_decisions import needs_action_items
 from bot.teams._card_parts import join_neutral, neutral, offenders_table, rich, run, text_block
 
 __all__ = [
@@ -96,6 +99,8 @@ def _summary(report: OverageReport) -> list[dict[str, Any]]:
     if report.true_up_value is not None:
         money = neutral(fmt_money(report.true_up_value, report.currency))
         items.append(rich(run("Estimated true-up ≈ "), run(money, weight="Bolder")))
+    if report.decisions is not None and not report.query:
+        items.append(text_block(decision_summary(report.decisions.counts, strong="**")))
     if report.unknown_excess_count:
         count = fmt_int(report.unknown_excess_count)
         items.append(text_block(f"{count} with an unreadable license limit (excess unknown)", isSubtle=True))
@@ -135,19 +140,41 @@ def _export_action(verb: str, title: str, query: str) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class _Layout:
+    cached: bool
+    weekly: bool
+    since: datetime | None
+    notice: str | None
+
+
 def _report_card(
-    report: OverageReport, *, tz: tzinfo, now: datetime, cached: bool, rows: int, step: tuple[int, int]
+    report: OverageReport, *, tz: tzinfo, now: datetime, layout: _Layout, rows: int, step: tuple[int, int]
 ) -> dict[str, Any]:
     budget, name_max = step
-    body = [_title(report.query), *_summary(report)]
+    decided = report.decisions if not report.query else None
+    needs_action = []
+    if decided is not None:
+        needs_action = needs_action_items(
+            decided, report.offenders, since=layout.since, name_max=name_max, positive_line=layout.weekly
+        )
+    body = [_title(report.query)]
+    if layout.notice:
+        body.append(text_block(neutral(layout.notice, 600), color="Attention", weight="Bolder"))
+    if layout.weekly:
+        body.extend(needs_action)
+    body.extend(_summary(report))
     if report.change is not None:
         body.extend(_change(report.change, budget=budget, name_max=name_max))
+    if not layout.weekly:
+        body.extend(needs_action)
     if rows:
-        body.append(offenders_table(report.top[:rows], name_max=name_max))
+        states = decided.states if decided is not None else None
+        body.append(offenders_table(report.top[:rows], name_max=name_max, states=states))
     hidden = report.over_count - rows
     if report.over_count and hidden:
         body.append(text_block(f"…and {fmt_int(hidden)} more in the export", isSubtle=True))
-    body.append(_footer(report, tz=tz, now=now, cached=cached))
+    body.append(_footer(report, tz=tz, now=now, cached=layout.cached))
     actions = None
     if report.over_count:
         query = report.query[:500]
@@ -159,15 +186,28 @@ def _report_card(
 
 
 def build_report_card(
-    report: OverageReport, *, tz: tzinfo, now: datetime, cached: bool = False
+    report: OverageReport,
+    *,
+    tz: tzinfo,
+    now: datetime,
+    cached: bool = False,
+    weekly: bool = False,
+    since: datetime | None = None,
+    notice: str | None = None,
 ) -> dict[str, Any]:
     """Render the report as an Adaptive Card.
+
+    Unfiltered reports with billing states get the summary's decision line, a State column and the
+    Needs action rows with their ``Decide…`` menu (first in the weekly post).
 
     Args:
         report: the report to show.
         tz: the time zone for the "Generated" time.
         now: the current time (for the "cached, 42 s old" label).
         cached: whether the report came from the cache.
+        weekly: the weekly post's layout (needs action first; a positive line when none).
+        since: after a decision: rows decided from then on stay in the Needs action part.
+        notice: a line for the person who clicked (a refusal), shown under the title.
 
     Returns:
         An Adaptive Card 1.5 dict with "CSV" and "Excel export" buttons (``Action.Execute`` with an
@@ -176,7 +216,8 @@ def build_report_card(
     rows = min(len(report.top), MAX_TABLE_ROWS)
     while True:
         for step in _LIST_STEPS:
-            card = _report_card(report, tz=tz, now=now, cached=cached, rows=rows, step=step)
+            layout = _Layout(cached=cached, weekly=weekly, since=since, notice=notice)
+            card = _report_card(report, tz=tz, now=now, layout=layout, rows=rows, step=step)
             if card_size(card) <= _TARGET_BYTES:
                 return card
         if rows == 0:

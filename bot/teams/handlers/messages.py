@@ -4,8 +4,14 @@ from __future__ import annotations
 
 __all__ = [
     "access_denied",
+    "already_decided",
+    "decision_invalid",
+    "decisions_need_store",
     "error_reply",
     "help_text",
+    "no_longer_over",
+    "not_approver",
+    "reopened",
     "unexpected_error",
     "unsupported_action",
     "usage_error",
@@ -19,9 +25,11 @@ def help_text() -> str:
         "- `overage`: the report\n"
         "- `overage top 25`: show the 25 largest offenders (1–50)\n"
         "- `overage find acme`: only companies matching “acme”\n"
+        "- `overage reopen acme`: billing approvers: the matching customers need action again\n"
         "- `overage help`: this text\n\n"
         "In a channel, mention the bot first: `@Overage overage`. "
-        "The CSV and Excel buttons give you a private download link that works for 10 minutes."
+        "The CSV and Excel buttons give you a private download link that works for 10 minutes. "
+        "Decide on a customer (mark billed, snooze, ignore) with **Decide…** under *Needs action*."
     )
 
 
@@ -51,3 +59,45 @@ def error_reply(message: str, remediation: str) -> str:
 def unexpected_error() -> str:
     """Anything else that went wrong."""
     return "⚠️ Something went wrong while answering. Try again; if it keeps failing, ask the bot's administrator to check its logs."
+
+
+def not_approver() -> str:
+    """A person outside ``OVERAGE_APPROVERS`` chose a decision."""
+    return "Sorry — only billing approvers can record decisions (OVERAGE_APPROVERS). Nothing was recorded."
+
+
+def no_longer_over() -> str:
+    """The customer is not (or no longer) over the limit, or the id is unknown."""
+    return "That customer is no longer over the limit, so nothing was recorded."
+
+
+def decision_invalid() -> str:
+    """The button's data could not be read (forged or damaged)."""
+    return "That choice could not be read, so nothing was recorded. Send `overage` for a fresh report."
+
+
+def decisions_need_store() -> str:
+    """No state database: decisions cannot be kept."""
+    return "Billing decisions need the bot's state database (OVERAGE_DB_URL); nothing was recorded."
+
+
+def already_decided(name: str, label: str, by: str) -> str:
+    """A second click on a customer that was decided meanwhile (``name`` already neutralized)."""
+    who = f" by {by}" if by else ""
+    return (
+        f"{name} is already {label}{who}; nothing new was recorded. To decide again: `overage reopen {name}`."
+    )
+
+
+def reopened(done: list[str], untouched: list[str], query: str) -> str:
+    """The confirmation of ``overage reopen <text>`` (names already neutralized)."""
+    if not done and not untouched:
+        return f"No customer over the limit matches “{query}”; nothing was reopened."
+    lines = [
+        f"Reopened {len(done)}: {', '.join(done)}. They need action again."
+        if done
+        else f"Nothing to reopen for “{query}”."
+    ]
+    if untouched:
+        lines.append(f"Already needing action: {', '.join(untouched)}")
+    return "\n\n".join(lines)

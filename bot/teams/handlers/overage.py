@@ -1,4 +1,4 @@
-"""``overage [top N | find <text> | help]``: the report as an Adaptive Card."""
+"""``overage [top N | find <text> | reopen <text> | help]``: the report as an Adaptive Card."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from bot.teams.cards import build_report_card
 from bot.teams.handlers import messages
 from bot.teams.handlers._activity import is_personal, send_card, send_text
 from bot.teams.handlers.access import is_allowed
+from bot.teams.handlers.reopen import handle_reopen
 
 __all__ = ["handle_overage"]
 
@@ -35,6 +36,9 @@ async def handle_overage(context: TurnContext, *, deps: Deps) -> None:
         return
     if command.kind == "usage_error":
         await send_text(context, messages.usage_error(command.error))
+        return
+    if command.kind == "reopen":
+        await handle_reopen(context, command.query, deps=deps)
         return
     service = deps.service
     asked_at = service.now()  # read before asking: a report fetched after it is fresh, whatever its age
