@@ -32,6 +32,8 @@ def describe_outcome(outcome: PostOutcome, *, key: str | None, tz: tzinfo = UTC)
     where = outcome.destination
     if outcome.status == "posted":
         return f"posted to {where} (message {outcome.message_ref})"
+    if outcome.status == "skipped":
+        return f"skipped {where}: a quiet week ({outcome.message_ref}, OVERAGE_POST_WHEN)"
     if outcome.status == "already_posted":
         return f"already posted to {where} for key {key!r}: nothing to do"
     if outcome.status == "claimed_elsewhere":

@@ -111,7 +111,9 @@ async def build_components(
             store=store,
             destinations=destinations,
             report_factory=lambda: service.report(fresh=True),
+            post_when=settings.overage_post_when,
         )
+        health.skipped_weeks = lambda: len(job.skipped_periods) if job is not None else 0
         scheduler = AsyncIOScheduler(timezone=settings.tz)
         weekly = job
 

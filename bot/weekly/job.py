@@ -21,8 +21,10 @@ import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import utc_now
-from bot.report.model import OverageReport, compare_with_snapshot, snapshot_rows
+from bot.config.billing import PostWhen
+from bot.report.model import OverageReport, Snapshot, compare_with_snapshot, snapshot_rows
 from bot.store.database import Store, StoreError
+from bot.weekly.quiet import SKIPPED_PREFIX, quiet_week
 from bot.weekly.types import (
     NOTICE_SUFFIX,
     Destination,
@@ -53,8 +55,10 @@ class WeeklyJob:
         lease_s: float = 900.0,
         first_retry_s: float = 60.0,
         max_retry_s: float = 1800.0,
+        post_when: PostWhen = "always",
     ) -> None:
-        """Wire the job; ``clock`` returns aware UTC time, ``sleep`` waits (both injected in tests)."""
+        """Wire the job; ``clock`` returns aware UTC time, ``sleep`` waits (both injected in tests);
+        ``post_when`` (``OVERAGE_POST_WHEN``) may skip quiet weeks (see :mod:`bot.weekly.quiet`)."""
         self.schedule = schedule
         self._store = store
         self._destinations = tuple(destinations)
@@ -65,6 +69,10 @@ class WeeklyJob:
         self._first_retry_s = first_retry_s
         self._max_retry_s = max_retry_s
         self._snapshotted: set[str] = set()
+        self._post_when = post_when
+        self._previous: dict[str, Snapshot | None] = {}
+        #: Scheduled periods this process skipped as quiet (``/healthz`` shows the count).
+        self.skipped_periods: set[str] = set()
 
     def start(self, scheduler: AsyncIOScheduler, *, catch_up: bool = True) -> None:
         """Add the weekly cron job (and, by default, a catch-up run as soon as the scheduler starts).
@@ -219,7 +227,13 @@ class WeeklyJob:
             if not await self._store.extend(name, period, lease_s=self._lease_s, now=self._clock()):
                 _log.warning("weekly_post_claim_lost", destination=name, period=period)
                 return PostOutcome(name, "claimed_elsewhere", attempts=1)
-            message_ref = await destination.post(report, period=period)
+            quiet = quiet_week(report, self._previous.get(period), self._post_when)
+            if quiet is not None and period.startswith("weekly:"):
+                self.skipped_periods.add(period)
+                _log.info("weekly_post_skipped", destination=name, period=period, reason=quiet)
+                message_ref = SKIPPED_PREFIX + quiet
+            else:
+                message_ref = await destination.post(report, period=period)
         except asyncio.CancelledError:
             await self._release(name, period, "cancelled while posting (shutdown)")
             raise
@@ -239,6 +253,8 @@ class WeeklyJob:
             await self._store.complete(name, period, message_ref=message_ref, now=self._clock())
         except StoreError as exc:  # the message is out; do not post it again
             _log.error("weekly_post_complete_failed", destination=name, period=period, error=str(exc))
+        if message_ref.startswith(SKIPPED_PREFIX):
+            return PostOutcome(name, "skipped", message_ref=message_ref, attempts=1)
         _log.info("weekly_post_sent", destination=name, period=period, message_ref=message_ref)
         if snapshot:
             await self._save_snapshot(report, period)
@@ -250,6 +266,7 @@ class WeeklyJob:
         if report.query:
             return report
         previous = await self._store.latest_snapshot(exclude_period=period)
+        self._previous[period] = previous
         change = None if previous is None else compare_with_snapshot(report.offenders, previous)
         return replace(report, change=change)
 
