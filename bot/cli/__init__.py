@@ -1,4 +1,4 @@
-"""Command line: ``overage-bot run | post | check | preview | sandbox | teams-package``.
+"""Command line: ``overage-bot run | post | check | preview | sandbox | teams-package | decisions``.
 
 Configuration errors print one line naming the variable and exit with code 2 (no traceback);
 Keepnet and chat errors print their remediation and exit with code 1.
@@ -54,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--role", default="Reseller", help="credential role (anything but Reseller → 403)")
     sandbox.add_argument("--companies", type=int, default=1000, help="number of seeded customers")
 
+    audit = sub.add_parser("decisions", help="write every billing decision as CSV, oldest first")
+    audit.add_argument("--since", metavar="YYYY-MM-DD", help="only decisions from this day on (UTC)")
+    audit.add_argument(
+        "--out", type=Path, metavar="FILE.csv", help="the file to write (default: standard output)"
+    )
+
     package = sub.add_parser("teams-package", help="build the Teams app package (zip) to upload")
     package.add_argument(
         "--out",
@@ -88,6 +94,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli.check import check
 
         return asyncio.run(check(settings))
+    if command == "decisions":
+        from bot.cli.decisions import decisions
+
+        return asyncio.run(decisions(settings, since=args.since, out=args.out))
     if command == "teams-package":
         from bot.cli.teams_package import teams_package
 
