@@ -34,9 +34,12 @@ class CheckLine:
     ok: bool
     detail: str
     fix: str = ""
+    warning: bool = False
 
     def render(self) -> str:
-        """``✓ item: detail`` or ``✗ item: detail — fix: …``."""
+        """``✓ item: detail``, ``⚠ item: detail — consider: …`` or ``✗ item: detail — fix: …``."""
+        if self.warning:
+            return f"⚠ {self.item}: {self.detail}" + (f" — consider: {self.fix}" if self.fix else "")
         mark = "✓" if self.ok else "✗"
         text = f"{mark} {self.item}: {self.detail}"
         return f"{text} — fix: {self.fix}" if self.fix and not self.ok else text
@@ -161,6 +164,23 @@ def _schedule(settings: Settings) -> CheckLine:
     )
 
 
+def _decisions(settings: Settings) -> CheckLine:
+    """Who may record billing decisions; a warning (not a failure) when anyone in the workspace may."""
+    approvers = settings.overage_approvers
+    if approvers:
+        return CheckLine("Billing decisions", True, f"{len(approvers)} approver(s) (OVERAGE_APPROVERS)")
+    if settings.overage_allowed_users:
+        count = len(settings.overage_allowed_users)
+        return CheckLine("Billing decisions", True, f"the {count} allowed user(s) (OVERAGE_ALLOWED_USERS)")
+    return CheckLine(
+        "Billing decisions",
+        True,
+        "open to everyone in the workspace: anyone who sees a report can mark customers billed or ignored",
+        "set OVERAGE_APPROVERS to the billing team's Slack user ids / Entra object ids",
+        warning=True,
+    )
+
+
 async def _database(settings: Settings) -> tuple[CheckLine, Store | None]:
     try:
         store = await Store.open(settings.overage_db_url)
@@ -192,6 +212,7 @@ async def run_checks(settings: Settings) -> list[CheckLine]:
     lines = [await _keepnet(settings)]
     lines.extend(await _slack(settings))
     lines.append(_schedule(settings))
+    lines.append(_decisions(settings))
     database, store = await _database(settings)
     lines.append(database)
     try:
