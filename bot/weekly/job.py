@@ -21,6 +21,7 @@ import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import utc_now
+from bot.errors import ActionableError
 from bot.report.model import OverageReport, compare_with_snapshot, snapshot_rows
 from bot.store.database import Store, StoreError
 from bot.weekly.types import (
@@ -225,7 +226,7 @@ class WeeklyJob:
             raise
         except Exception as exc:  # noqa: BLE001 - any Keepnet/chat failure: logged, claim released, retried
             # A typed error carries its own fix; only an unexpected one needs the traceback.
-            expected = isinstance(getattr(exc, "remediation", None), str)
+            expected = isinstance(exc, ActionableError | StoreError)
             _log.warning(
                 "weekly_post_failed" if period.startswith("weekly:") else "post_failed",
                 destination=name,
