@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.config.checks import SLACK_CHANNEL_ID, check_http_url, is_loopback, split_ids
+from bot.config.checks import SLACK_CHANNEL_ID, check_http_url, is_loopback, split_ids, split_secrets
 from bot.errors import ActionableError
 
 __all__ = ["DEFAULT_KEEPNET_BASE_URL", "SLACK_CHANNEL_ID", "ConfigError", "Settings", "load_settings"]
@@ -224,7 +224,10 @@ class Settings(BaseSettings):
     @field_validator("export_link_secret")
     @classmethod
     def _link_secret(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and len(value.get_secret_value().encode()) < 32:
+        if value is None:
+            return None
+        keys = split_secrets(value.get_secret_value())
+        if not keys or any(len(key.encode()) < 32 for key in keys):
             raise ValueError("must be at least 32 bytes; generate one with `openssl rand -hex 32`")
         return value
 
