@@ -16,30 +16,11 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.config.checks import SLACK_CHANNEL_ID, check_http_url, is_loopback, split_ids, split_secrets
-from bot.errors import ActionableError
+from bot.config.errors import ConfigError
 
 __all__ = ["DEFAULT_KEEPNET_BASE_URL", "SLACK_CHANNEL_ID", "ConfigError", "Settings", "load_settings"]
 
 DEFAULT_KEEPNET_BASE_URL = "https://api.keepnetlabs.com"
-
-
-class ConfigError(ActionableError):
-    """A setting is missing or invalid.
-
-    Args:
-        message: names the variable and what is wrong; most messages also say how to fix it, in
-            one line (then ``str()`` is the message alone, as ``overage-bot`` prints it).
-        remediation: the fix, when it is not already in the message.
-    """
-
-    default_remediation = "Correct that setting (see the README's configuration table) and start again."
-
-    def __init__(self, message: str, *, remediation: str | None = None) -> None:
-        super().__init__(message, remediation=remediation)
-        self._fix_in_message = remediation is None
-
-    def __str__(self) -> str:
-        return self.message if self._fix_in_message else f"{self.message} {self.remediation}"
 
 
 class Settings(BaseSettings):
