@@ -3,7 +3,7 @@
 Bolt (``process_before_response=True``) answers Slack when the listener returns, and if the
 listener fails after ``ack()`` Bolt replaces the acknowledgement with an error. So each listener
 acknowledges, hands its work to :class:`BackgroundWork` and returns at once; a failure of that
-work goes to the same error handler as everything else (:func:`bot.slack.errors.handle_error`),
+work goes to the same error handler as everything else (:func:`bot.slack.error_replies.handle_error`),
 which tells the person who asked.
 """
 
@@ -17,7 +17,7 @@ import structlog
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot.background import BackgroundTasks
-from bot.slack.errors import handle_error
+from bot.slack.error_replies import handle_error
 
 __all__ = ["BackgroundWork"]
 

@@ -12,7 +12,7 @@ from bot.billing import CLICK_VALUE_MAX, parse_choice, record_choice
 from bot.deps import Deps
 from bot.slack import decision_messages as texts
 from bot.slack._blocks_decisions import ACTION_DECIDE, parse_origin
-from bot.slack.errors import tell
+from bot.slack.error_replies import tell
 from bot.slack.listeners._background import BackgroundWork
 from bot.slack.listeners.actions._button import refused, start_click
 from bot.slack.listeners.actions._decision_view import note_in_thread, rerender

@@ -10,7 +10,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from bot.deps import Deps
 from bot.slack import decision_messages as texts
 from bot.slack._blocks_decisions import ACTION_REVIEW_NEXT
-from bot.slack.errors import tell
+from bot.slack.error_replies import tell
 from bot.slack.listeners._background import BackgroundWork
 from bot.slack.listeners.actions._button import refused, start_click
 from bot.slack.listeners.actions.overage_review import read_page, send_review_page

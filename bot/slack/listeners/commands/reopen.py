@@ -11,7 +11,7 @@ from bot.billing import may_decide, reopen
 from bot.deps import Deps
 from bot.slack import decision_messages as texts
 from bot.slack._blocks_text import safe_name
-from bot.slack.errors import tell
+from bot.slack.error_replies import tell
 from bot.slack.listeners._background import BackgroundWork
 from bot.slack.listeners._request_log import RequestLog
 
