@@ -116,9 +116,7 @@ def needs_action_items(
         return []
     title = f"**Needs action**: {plural(pending, 'customer')}, largest excess first"
     if pending > NEEDS_ACTION_SHOWN:
-        title += (
-            f" ({fmt_int(pending - NEEDS_ACTION_SHOWN)} more in the export; `overage find <name>` to decide)"
-        )
+        title += f" (the {NEEDS_ACTION_SHOWN} largest below; decide one and the next appears)"
     return [text_block(title, spacing="Medium"), *(_row(o, view, name_max) for o in rows)]
 
 

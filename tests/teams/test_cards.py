@@ -10,7 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.report.decisions import Decision
 from bot.report.model import OverageReport, Snapshot, SnapshotRow
+from bot.report.states import with_states
 from bot.teams.cards import (
     CARD_MAX_BYTES,
     CARD_SCHEMA,
@@ -290,3 +292,52 @@ def test_any_report_fits(pool: list[str], count: int, top_n: int, gone: int, que
     card = _card(make_report(companies, top_n=top_n, previous=previous, query=query))
     assert _size(card) <= CARD_MAX_BYTES
     assert all("<" not in text for text in _visible(card["body"]))
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    pool=st.lists(_names, min_size=1, max_size=8),
+    count=st.integers(0, 3000),
+    top_n=st.integers(1, 50),
+    decided=st.integers(0, 3000),
+    by_name=_names,
+    weekly=st.booleans(),
+    rerender=st.booleans(),
+    notice=st.one_of(st.none(), _names),
+)
+def test_any_report_with_states_fits(
+    pool: list[str],
+    count: int,
+    top_n: int,
+    decided: int,
+    by_name: str,
+    weekly: bool,
+    rerender: bool,
+    notice: str | None,
+) -> None:
+    """With billing states, Needs action rows and Decide… menus, the card still stays ≤ 28 KB."""
+    companies = [company(i, pool[i % len(pool)], "10", 11 + i) for i in range(count)]
+    kinds = ("billed", "snoozed", "ignored", "reopened")
+    latest = {
+        f"c{i}": Decision(
+            company_id=f"c{i}",
+            decision=kinds[i % 4],  # type: ignore[arg-type]
+            decided_at=GENERATED,
+            by_id="6b9c3e1d-0000-4000-8000-00000000a11c",
+            by_name=by_name or None,
+            excess=i,
+            until=date(2027, 1, 1),
+            cycle="2026-11",
+            edge="teams",
+        )
+        for i in range(0, min(decided, count), 2)
+    }
+    report = with_states(
+        make_report(companies, top_n=top_n), latest, now=GENERATED, tz=ISTANBUL, cycle="monthly"
+    )
+    since = GENERATED if rerender else None
+    card = build_report_card(report, tz=ISTANBUL, now=GENERATED, weekly=weekly, since=since, notice=notice)
+    assert _size(card) <= CARD_MAX_BYTES
+    assert all("<" not in text for text in _visible(card["body"]))
+    buttons = [a for a in json.loads(json.dumps(card))["body"] if a.get("type") == "Container"]
+    assert len(buttons) <= 5

@@ -11,6 +11,7 @@ import json
 from http import HTTPStatus
 from typing import Any
 
+import aiohttp
 import structlog
 from microsoft_agents.activity import Activity, ActivityTypes, AdaptiveCardInvokeResponse, ContentTypes
 from microsoft_agents.hosting.core import CardFactory, MessageFactory, TurnContext
@@ -28,7 +29,7 @@ from bot.teams.handlers.access import is_allowed
 __all__ = ["decision_card", "handle_decide_execute", "handle_decide_submit"]
 
 log = structlog.get_logger(__name__)
-_SEND_ERRORS = (OSError, TimeoutError, RuntimeError, ValueError)
+_SEND_ERRORS = (aiohttp.ClientError, OSError, TimeoutError, RuntimeError, ValueError)
 
 
 def _notice(outcome: DecisionOutcome) -> str | None:
