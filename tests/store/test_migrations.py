@@ -4,8 +4,10 @@ starting together, and a database that a newer overage-bot upgraded."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import Callable, MutableMapping
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -18,7 +20,7 @@ from structlog.testing import capture_logs
 from bot.report.model import SnapshotRow
 from bot.store import tables
 from bot.store.database import Store, StoreError
-from bot.store.migrations import BASELINE, GUARD_VERSION, alembic_config
+from bot.store.migrations import BASELINE, GUARD_VERSION, alembic_config, runner
 from bot.store.migrations.runner import include_object
 from bot.store.revisions import database_state, upgrade_database
 from tests.store.fixtures import StoreTarget, _store_target  # noqa: F401 - fixtures
@@ -241,3 +243,68 @@ def test_revisions_ship_inside_the_package() -> None:
     assert location is not None
     assert location.endswith("bot/store/migrations")
     assert location.startswith("/")
+
+
+LATER_REVISION = '''"""A later revision (test only): rebuild snapshots with a new column, as a real one would."""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002_later"
+down_revision = "0001_baseline"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    rebuild = "always" if op.get_bind().dialect.name == "sqlite" else "auto"
+    with op.batch_alter_table("snapshots", recreate=rebuild) as batch:
+        batch.add_column(sa.Column("note", sa.Text))
+    op.create_table("later", sa.Column("id", sa.Integer, primary_key=True))
+'''
+
+
+@pytest.fixture(name="later_code")
+def _later_code(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Pretend to be a newer overage-bot: the shipped revisions plus ``0002_later``."""
+    scripts = tmp_path_factory.mktemp("code") / "migrations"
+    shutil.copytree(Path(runner.__file__).parent, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "0002_later.py").write_text(LATER_REVISION, encoding="utf-8")
+    monkeypatch.setattr(runner, "_SCRIPTS", scripts)
+    return "0002_later"
+
+
+class TestLaterRevision:
+    """What the next revisions (decisions, history) rely on: a table rebuild keeps every row."""
+
+    async def test_release_01_database_through_a_rebuild(
+        self, store_target: StoreTarget, later_code: str
+    ) -> None:
+        """Release 0.1 → baseline → a revision that rebuilds ``snapshots``: no snapshot row is lost.
+
+        On SQLite the rebuild drops the old ``snapshots``; with foreign keys on, that would
+        cascade-delete every snapshot row, so the runner turns them off for the migration.
+        """
+        await load_release_01(store_target)
+        with capture_logs() as logs:
+            store = await store_target.open()
+        try:
+            await _assert_release_rows(store)
+        finally:
+            await store.close()
+        migrated = [(m["from_version"], m["to_version"]) for m in logs if m["event"] == "store_migrated"]
+        assert migrated == [("schema_version 1", later_code)]
+        assert await run_sync(store_target, revisions) == [later_code]
+        assert "note" in await run_sync(
+            store_target, lambda c: {x["name"] for x in inspect(c).get_columns("snapshots")}
+        )
+
+    async def test_older_code_refuses_the_upgraded_database(
+        self, store_target: StoreTarget, later_code: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Upgraded by the "newer" code, the database is refused by the shipped code."""
+        store = await store_target.open()
+        await store.close()
+        monkeypatch.undo()
+        with pytest.raises(StoreError, match=f"newer overage-bot \\(revision {later_code}\\)"):
+            await store_target.open()

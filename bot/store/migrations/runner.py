@@ -16,6 +16,7 @@ the async engine), so a migration either lands whole or not at all:
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,8 @@ BASELINE = "0001_baseline"
 LEGACY_VERSION, GUARD_VERSION = 1, 2
 _LOCK_KEY = 7231004  # pg_advisory_xact_lock key of the migration (any fixed number)
 _SCRIPTS = Path(__file__).resolve().parent  # shipped as package data, next to this module
+# Alembic announces its dialect and each step at INFO on every start; ``store_migrated`` says it once.
+logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 class NewerSchemaError(Exception):
