@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.clock import utc_now
 from bot.config import Settings
 
 if TYPE_CHECKING:
     from bot.service import ReportService
     from bot.store.database import Store
 
-__all__ = ["Deps", "utc_now"]
-
-
-def utc_now() -> datetime:
-    """The current time, timezone-aware in UTC."""
-    return datetime.now(UTC)
+__all__ = ["Deps"]
 
 
 @dataclass(frozen=True)

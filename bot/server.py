@@ -15,13 +15,17 @@ from typing import Any, Protocol
 import structlog
 from aiohttp import web
 
+from bot.edge import EdgeHealth
 from bot.store.types import StoreError
 
 __all__ = ["HEALTH_STATE", "HealthState", "create_web_app"]
 
 
-class _Connection(Protocol):
-    def is_connected(self) -> bool: ...
+class _EdgeHealthSource(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    def health(self) -> EdgeHealth: ...
 
 
 class _LastPostSource(Protocol):
@@ -39,16 +43,12 @@ class HealthState:
     """What ``/healthz`` reports.
 
     Attributes:
-        slack_mode: ``socket``, ``http`` or ``off``.
-        teams: whether the Teams edge is on.
-        socket: the Socket Mode connection, when used.
+        edges: the chat edges (:class:`bot.edge.Edge`), each showing its part under its name.
         store: where the last weekly post is read from.
         next_run: returns the next weekly run time, or None when no weekly post is configured.
     """
 
-    slack_mode: str = "off"
-    teams: bool = False
-    socket: _Connection | None = None
+    edges: Sequence[_EdgeHealthSource] = ()
     store: _LastPostSource | None = None
     next_run: Callable[[], datetime | None] = field(default=lambda: None)
 
@@ -81,21 +81,22 @@ async def _last_weekly_post(store: _LastPostSource) -> dict[str, Any] | None:
 
 async def _healthz(request: web.Request) -> web.Response:
     state = request.app[HEALTH_STATE]
-    connected = state.socket.is_connected() if state.socket is not None else None
-    body: dict[str, Any] = {
-        "status": "ok",
-        "slack": {"mode": state.slack_mode, "connected": connected},
-        "teams": {"enabled": state.teams},
-        "last_weekly_post": None,
-        "next_run": _iso(state.next_run()),
-    }
+    body: dict[str, Any] = {"status": "ok"}
+    problems: list[str] = []
+    for edge in state.edges:
+        health = edge.health()
+        body[edge.name] = health.section
+        if health.problem:
+            problems.append(health.problem)
+    body["last_weekly_post"] = None
+    body["next_run"] = _iso(state.next_run())
     if state.store is not None:
         body["last_weekly_post"] = await _last_weekly_post(state.store)
-    # Only the chat connection decides the status: a database outage shows in the body, but a
+    # Only the chat connections decide the status: a database outage shows in the body, but a
     # restart would not fix it, so it does not make the bot "unhealthy" for an orchestrator.
     status = 200
-    if state.slack_mode == "socket" and not connected:
-        body["status"] = "slack socket disconnected"
+    if problems:
+        body["status"] = "; ".join(problems)
         status = 503
     return web.json_response(body, status=status)
 

@@ -24,6 +24,7 @@ from bot.exports.neutralize import export_filename, neutralize_csv_file
 from bot.keepnet.client import KeepnetClient
 from bot.keepnet.models import Company, ExportFile, ExportKind
 from bot.report.model import OverageReport, Snapshot, build_report
+from bot.singleflight import SingleFlight
 from bot.store.types import StoreError
 
 __all__ = ["ReportService", "SnapshotSource"]
@@ -90,7 +91,7 @@ class ReportService:
         self._clock = clock
         self._monotonic = monotonic
         self._cache: dict[str, _Fetched] = {}
-        self._inflight: dict[str, asyncio.Task[_Fetched]] = {}
+        self._inflight: SingleFlight[str, _Fetched] = SingleFlight(name="keepnet-report")
         self.keepnet_fetches = 0
         self._exports = ExportCache(cache_s=cache_s, monotonic=monotonic, directory=export_dir)
 
@@ -169,18 +170,7 @@ class ReportService:
         cached = self._cache.get(key)
         if not fresh and cached is not None and self._monotonic() - cached.fetched_monotonic < self._cache_s:
             return cached
-        task = self._inflight.get(key)
-        if task is None:
-            task = asyncio.create_task(self._load(key))
-            self._inflight[key] = task
-            task.add_done_callback(self._forget(key))
-        return await asyncio.shield(task)
-
-    def _forget(self, key: str) -> Callable[[asyncio.Task[_Fetched]], None]:
-        def done(_task: asyncio.Task[_Fetched]) -> None:
-            self._inflight.pop(key, None)
-
-        return done
+        return await self._inflight.run(key, lambda: self._load(key))
 
     async def _load(self, key: str) -> _Fetched:
         self.keepnet_fetches += 1

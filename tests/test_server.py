@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.edge import EdgeHealth, OffEdge
 from bot.server import HealthState, create_web_app
+from bot.slack.edge import slack_health
 from bot.store.database import Store
 from bot.store.types import PostRecord, StoreError, db_error
 from tests.store.fixtures import _store, _store_target  # noqa: F401 - fixtures
@@ -22,6 +25,32 @@ class Socket:
     def is_connected(self) -> bool:
         """Whether the websocket is up."""
         return self.connected
+
+
+@dataclass
+class SlackPart:
+    """Slack's part of /healthz in a given mode (the edge's own health rule)."""
+
+    mode: str
+    socket: Socket | None = None
+    name: str = "slack"
+
+    def health(self) -> EdgeHealth:
+        """What the Slack edge reports."""
+        return slack_health(self.mode, self.socket)
+
+
+TEAMS_OFF = OffEdge("teams", False, {"enabled": False})
+
+
+class TeamsOn:
+    """The Teams edge's part of /healthz."""
+
+    name = "teams"
+
+    def health(self) -> EdgeHealth:
+        """Teams is on."""
+        return EdgeHealth({"enabled": True})
 
 
 class Ledger:
@@ -43,7 +72,9 @@ async def get_health(state: HealthState) -> tuple[int, dict[str, Any]]:
 async def test_http_mode_is_healthy_with_last_post_and_next_run() -> None:
     """HTTP mode answers 200 with the last weekly post and the next run."""
     next_run = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
-    status, body = await get_health(HealthState(slack_mode="http", store=Ledger(), next_run=lambda: next_run))
+    status, body = await get_health(
+        HealthState(edges=[SlackPart("http"), TEAMS_OFF], store=Ledger(), next_run=lambda: next_run)
+    )
     assert status == 200
     assert body["slack"] == {"mode": "http", "connected": None}
     assert body["last_weekly_post"]["outcome"] == "posted"
@@ -54,17 +85,17 @@ async def test_http_mode_is_healthy_with_last_post_and_next_run() -> None:
 async def test_socket_mode_down_is_503() -> None:
     """Socket Mode with the websocket down answers 503; up answers 200."""
     socket = Socket(connected=False)
-    status, body = await get_health(HealthState(slack_mode="socket", socket=socket))
+    status, body = await get_health(HealthState(edges=[SlackPart("socket", socket), TEAMS_OFF]))
     assert status == 503
     assert body["slack"]["connected"] is False
     socket.connected = True
-    status, _ = await get_health(HealthState(slack_mode="socket", socket=socket))
+    status, _ = await get_health(HealthState(edges=[SlackPart("socket", socket), TEAMS_OFF]))
     assert status == 200
 
 
 async def test_teams_only_is_healthy() -> None:
     """Teams-only mode answers 200 once the server is up."""
-    status, body = await get_health(HealthState(slack_mode="off", teams=True))
+    status, body = await get_health(HealthState(edges=[SlackPart("off"), TeamsOn()]))
     assert status == 200
     assert body["teams"] == {"enabled": True}
 
@@ -81,14 +112,16 @@ class BrokenLedger:
 
 async def test_database_down_is_reported_in_the_body() -> None:
     """A store failure shows under last_weekly_post; the status still follows the chat connection."""
-    status, body = await get_health(HealthState(slack_mode="http", store=BrokenLedger()))
+    status, body = await get_health(HealthState(edges=[SlackPart("http"), TEAMS_OFF], store=BrokenLedger()))
     assert status == 200
     error = body["last_weekly_post"]["error"]
     assert "the state database failed" in error
     assert "refused" in error
     assert "s3cret" not in error
     socket = Socket(connected=False)
-    status, body = await get_health(HealthState(slack_mode="socket", socket=socket, store=BrokenLedger()))
+    status, body = await get_health(
+        HealthState(edges=[SlackPart("socket", socket), TEAMS_OFF], store=BrokenLedger())
+    )
     assert status == 503
     assert "error" in body["last_weekly_post"]
 
@@ -97,7 +130,7 @@ async def test_last_weekly_post_outcomes_from_the_store(store: Store) -> None:
     """Claimed → "in progress", released → "failed" with the error, completed → "posted"; key posts ignored."""
     now = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
     period = "weekly:2026-11-23T06:00Z"
-    state = HealthState(slack_mode="http", store=store)
+    state = HealthState(edges=[SlackPart("http"), TEAMS_OFF], store=store)
     assert (await get_health(state))[1]["last_weekly_post"] is None
     await store.claim("slack:C1", "key:2026-W48", now=now)
     assert (await get_health(state))[1]["last_weekly_post"] is None

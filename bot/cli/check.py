@@ -14,8 +14,8 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cli.wiring import build_keepnet_client, setup_logging
+from bot.clock import utc_now
 from bot.config import Settings
-from bot.deps import utc_now
 from bot.keepnet.errors import KeepnetError
 from bot.store.database import Store
 from bot.store.types import StoreError

@@ -13,8 +13,9 @@ from datetime import UTC, tzinfo
 
 from bot.cli.run import open_store
 from bot.cli.wiring import build_keepnet_client, build_service, setup_logging
+from bot.clock import utc_now
 from bot.config import SLACK_CHANNEL_ID, ConfigError, Settings
-from bot.deps import Deps, utc_now
+from bot.deps import Deps
 from bot.keepnet.errors import KeepnetConfigError
 from bot.report.formatting import fmt_generated
 from bot.weekly.job import Destination, PostOutcome, WeeklyJob, WeeklySchedule

@@ -14,8 +14,8 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 
 from bot.cli.wiring import build_keepnet_client, build_service, keepnet_settings, setup_logging
+from bot.clock import utc_now
 from bot.config import Settings
-from bot.deps import utc_now
 from bot.keepnet.client import KeepnetClient
 from bot.keepnet.errors import KeepnetError
 from bot.report.text import render_text_report

@@ -11,30 +11,28 @@ from __future__ import annotations
 import asyncio
 import gc
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-import aiohttp
 import structlog
 from aiohttp import web
 from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.cli.wiring import build_keepnet_client, build_service, setup_logging
+from bot.clock import utc_now
 from bot.config import ConfigError, Settings
-from bot.deps import Deps, utc_now
+from bot.deps import Deps
+from bot.edge import Edge, EdgePlug
 from bot.keepnet.errors import KeepnetConfigError
 from bot.server import HealthState, create_web_app
+from bot.slack.plug import SLACK_PLUG
 from bot.store.database import Store
 from bot.store.types import StoreError
+from bot.teams.plug import TEAMS_PLUG
 from bot.weekly.job import Destination, WeeklyJob, WeeklySchedule
-
-if TYPE_CHECKING:
-    from bot.slack.socket import SlackSocket
 
 __all__ = ["Components", "build_components", "run"]
 
@@ -50,34 +48,37 @@ class Components:
     web_app: web.Application
     deps: Deps
     job: WeeklyJob | None
+    edges: list[Edge] = field(default_factory=list)
     destinations: list[Destination] = field(default_factory=list)
 
 
-def require_edges(settings: Settings) -> None:
-    """Refuse to start without a chat edge, or in Slack HTTP mode without a signing secret.
+EDGE_PLUGS: tuple[EdgePlug, ...] = (SLACK_PLUG, TEAMS_PLUG)
+"""The chat edges, in the order they are built, shown and stopped."""
+
+
+def require_edges(settings: Settings, plugs: Sequence[EdgePlug] = EDGE_PLUGS) -> None:
+    """Refuse to start without a chat edge, or with an edge whose settings fail its checks.
 
     Raises:
-        ConfigError: nothing to serve, or a required Slack value is missing.
+        ConfigError: nothing to serve, or a required edge value is missing.
     """
-    if not settings.slack_enabled and not settings.teams_enabled:
-        raise ConfigError(
-            "nothing to serve: set SLACK_BOT_TOKEN (Slack) and/or TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET "
-            "and TEAMS_TENANT_ID (Teams); see the README's setup sections"
-        )
-    if settings.slack_enabled and not settings.slack_socket_mode and settings.slack_signing_secret is None:
-        raise ConfigError(
-            "SLACK_SIGNING_SECRET is required in HTTP mode: copy it from the Slack app's Basic Information "
-            "page, or set SLACK_APP_TOKEN (xapp-…) for Socket Mode"
-        )
+    if not any(plug.enabled(settings) for plug in plugs):
+        needs = " and/or ".join(plug.needs for plug in plugs)
+        raise ConfigError(f"nothing to serve: set {needs}; see the README's setup sections")
+    for plug in plugs:
+        plug.check(settings)
 
 
-async def build_components(settings: Settings, *, store: Store, stack: AsyncExitStack) -> Components:
+async def build_components(
+    settings: Settings, *, store: Store, stack: AsyncExitStack, plugs: Sequence[EdgePlug] = EDGE_PLUGS
+) -> Components:
     """Build the web app, the chat edges, the destinations and the weekly job.
 
     Args:
         settings: the configuration.
         store: the open state store.
         stack: closes what is opened here (the Keepnet client) when ``run`` ends.
+        plugs: the chat edges to build.
 
     Returns:
         The wired components.
@@ -95,75 +96,13 @@ async def build_components(settings: Settings, *, store: Store, stack: AsyncExit
         ) from exc
     service = build_service(settings, client, snapshots=store)
     deps = Deps(settings=settings, service=service, store=store, clock=utc_now)
-    health = HealthState(teams=settings.teams_enabled, store=store)
-    routes: list[web.RouteDef] = []
-    startup: list[Hook] = []
-    cleanup: list[Hook] = []
-    destinations: list[Destination] = []
-    installers: list[Callable[[web.Application], None]] = []
+    edges = [plug.build(settings, deps) for plug in plugs]
+    health = HealthState(edges=edges, store=store)
+    routes = [route for edge in edges for route in edge.routes()]
+    startup: list[Hook] = [_hook(edge.start) for edge in edges]
+    cleanup: list[Hook] = [_hook(edge.stop) for edge in edges]
+    destinations = [destination for edge in edges for destination in edge.destinations()]
 
-    if settings.slack_enabled:
-        from bot.slack.app import build_web_client, close_web_session, create_app, open_web_session
-        from bot.slack.listeners import BackgroundWork
-        from bot.slack.poster import SlackChannelPoster
-
-        web_client = build_web_client(settings)
-        background = BackgroundWork()
-        bolt = create_app(settings, deps, client=web_client, background=background)
-        if settings.slack_socket_mode:
-            from bot.slack.socket import SlackSocket
-
-            assert settings.slack_app_token is not None
-            socket = SlackSocket(
-                bolt, app_token=settings.slack_app_token.get_secret_value(), proxy=settings.https_proxy
-            )
-            health.slack_mode, health.socket = "socket", socket
-
-            connecting: list[asyncio.Task[None]] = []
-
-            async def start_slack(_: web.Application) -> None:
-                # Connect in the background: /healthz answers (503) while Slack is unreachable,
-                # and SIGTERM still stops the process.
-                connecting.append(asyncio.create_task(_connect_socket(socket)))
-
-            async def stop_slack(_: web.Application) -> None:
-                for task in connecting:
-                    task.cancel()
-                    with suppress(asyncio.CancelledError):
-                        await task
-                await socket.stop()
-                await background.drain()
-
-        else:
-            from bot.slack.http import slack_routes
-
-            routes.extend(slack_routes(bolt))
-            health.slack_mode = "http"
-
-            async def start_slack(_: web.Application) -> None:
-                await open_web_session(bolt)
-
-            async def stop_slack(_: web.Application) -> None:
-                await background.drain()
-                await close_web_session(bolt)
-
-        startup.append(start_slack)
-        cleanup.append(stop_slack)
-        if settings.overage_channel:
-            destinations.append(SlackChannelPoster(web_client, deps, channel=settings.overage_channel))
-
-    if settings.teams_enabled:
-        from bot.teams.edge import create_teams_edge, install_teams
-        from bot.teams.poster import TeamsChannelPoster
-        from bot.teams.routes import teams_routes
-
-        edge = create_teams_edge(settings, deps)
-        routes.extend(teams_routes(edge))
-        installers.append(lambda app: install_teams(app, edge))
-        if settings.teams_channel:
-            destinations.append(TeamsChannelPoster(settings.teams_channel, deps, edge))
-
-    _warn_ignored_destinations(settings)
     job = None
     if destinations:
         schedule = WeeklySchedule.from_settings(settings)
@@ -197,25 +136,18 @@ async def build_components(settings: Settings, *, store: Store, stack: AsyncExit
         cleanup.insert(0, stop_scheduler)
 
     web_app = create_web_app(health=health, routes=routes, on_startup=startup, on_cleanup=cleanup)
-    for install in installers:
-        install(web_app)
-    return Components(web_app=web_app, deps=deps, job=job, destinations=destinations)
+    for edge in edges:
+        edge.install(web_app)
+    return Components(web_app=web_app, deps=deps, job=job, edges=edges, destinations=destinations)
 
 
-def _warn_ignored_destinations(settings: Settings) -> None:
-    """Log a weekly destination that is set but whose chat edge is off (so it gets no post)."""
-    if settings.overage_channel and not settings.slack_enabled:
-        log.warning(
-            "weekly_destination_ignored",
-            destination=f"slack:{settings.overage_channel}",
-            reason="OVERAGE_CHANNEL is set but SLACK_BOT_TOKEN is not",
-        )
-    if settings.teams_channel and not settings.teams_enabled:
-        log.warning(
-            "weekly_destination_ignored",
-            destination=f"teams:{settings.teams_channel}",
-            reason="TEAMS_CHANNEL is set but TEAMS_CLIENT_ID / TEAMS_CLIENT_SECRET / TEAMS_TENANT_ID are not",
-        )
+def _hook(action: Callable[[], Awaitable[None]]) -> Hook:
+    """An aiohttp start-up/clean-up hook running ``action``."""
+
+    async def hook(_: web.Application) -> None:
+        await action()
+
+    return hook
 
 
 async def open_store(settings: Settings) -> Store:
@@ -236,20 +168,6 @@ def settle_heap() -> None:
     """
     gc.collect()
     gc.freeze()
-
-
-async def _connect_socket(socket: SlackSocket) -> None:
-    """Open the Socket Mode connection; a refusal (e.g. a bad app token) is logged with its fix."""
-    try:
-        await socket.start()
-    except SlackApiError as exc:
-        log.error(
-            "slack_socket_refused",
-            error=exc.response.get("error"),
-            fix="check SLACK_APP_TOKEN: an app-level token (xapp-…) with the connections:write scope",
-        )
-    except (SlackClientError, aiohttp.ClientError, OSError) as exc:
-        log.error("slack_socket_unreachable", error=str(exc), fix="check the network / HTTPS_PROXY")
 
 
 async def run(settings: Settings) -> int:
@@ -291,8 +209,7 @@ async def run(settings: Settings) -> int:
             "server_started",
             host=settings.host,
             port=settings.port,
-            slack="socket" if settings.slack_socket_mode else "http" if settings.slack_enabled else "off",
-            teams=settings.teams_enabled,
+            **{edge.name: edge.summary for edge in components.edges},
         )
         await stop.wait()
         log.info("server_stopping")

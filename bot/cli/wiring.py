@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from bot.clock import utc_now
 from bot.config import Settings
-from bot.deps import utc_now
 from bot.keepnet.client import KeepnetClient
 from bot.keepnet.errors import KeepnetConfigError
 from bot.keepnet.settings import KeepnetSettings

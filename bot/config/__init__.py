@@ -5,6 +5,7 @@ settings goes in a module of its own here, as a ``BaseSettings`` mixin that :cla
 inherits (fields, validators and their docs together), so each feature's settings have one room.
 """
 
+from bot.config.checks import split_secrets
 from bot.config.settings import (
     DEFAULT_KEEPNET_BASE_URL,
     SLACK_CHANNEL_ID,
@@ -13,4 +14,11 @@ from bot.config.settings import (
     load_settings,
 )
 
-__all__ = ["DEFAULT_KEEPNET_BASE_URL", "SLACK_CHANNEL_ID", "ConfigError", "Settings", "load_settings"]
+__all__ = [
+    "DEFAULT_KEEPNET_BASE_URL",
+    "SLACK_CHANNEL_ID",
+    "ConfigError",
+    "Settings",
+    "load_settings",
+    "split_secrets",
+]

@@ -6,7 +6,7 @@ import ipaddress
 import re
 from urllib.parse import urlsplit
 
-__all__ = ["SLACK_CHANNEL_ID", "check_http_url", "is_loopback", "split_ids"]
+__all__ = ["SLACK_CHANNEL_ID", "check_http_url", "is_loopback", "split_ids", "split_secrets"]
 
 SLACK_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 """A Slack channel id (public ``C…``, private ``G…``, direct message ``D…``)."""
@@ -17,6 +17,11 @@ def split_ids(value: object) -> object:
     if isinstance(value, str):
         return tuple(part.strip() for part in value.split(",") if part.strip())
     return value
+
+
+def split_secrets(value: str) -> tuple[str, ...]:
+    """``EXPORT_LINK_SECRET``'s secrets: comma-separated, trimmed, empty parts dropped (first signs)."""
+    return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
 def check_http_url(url: str, *, example: str) -> None:

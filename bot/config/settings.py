@@ -15,19 +15,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.config.checks import SLACK_CHANNEL_ID, check_http_url, is_loopback, split_ids
+from bot.config.checks import SLACK_CHANNEL_ID, check_http_url, is_loopback, split_ids, split_secrets
+from bot.config.errors import ConfigError
 
 __all__ = ["DEFAULT_KEEPNET_BASE_URL", "SLACK_CHANNEL_ID", "ConfigError", "Settings", "load_settings"]
 
 DEFAULT_KEEPNET_BASE_URL = "https://api.keepnetlabs.com"
-
-
-class ConfigError(Exception):
-    """A setting is missing or invalid; the message names the variable and how to fix it."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.remediation = message
 
 
 class Settings(BaseSettings):
@@ -212,7 +205,10 @@ class Settings(BaseSettings):
     @field_validator("export_link_secret")
     @classmethod
     def _link_secret(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and len(value.get_secret_value().encode()) < 32:
+        if value is None:
+            return None
+        keys = split_secrets(value.get_secret_value())
+        if not keys or any(len(key.encode()) < 32 for key in keys):
             raise ValueError("must be at least 32 bytes; generate one with `openssl rand -hex 32`")
         return value
 

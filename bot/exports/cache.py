@@ -26,6 +26,7 @@ from pathlib import Path
 import structlog
 
 from bot.keepnet.models import ExportFile, ExportKind
+from bot.singleflight import SingleFlight
 
 __all__ = ["ExportCache", "ExportKey", "ExportLoader"]
 
@@ -83,6 +84,7 @@ class ExportCache:
         self._current: dict[ExportKey, _Entry] = {}
         self._entries: set[_Entry] = set()
         self._sweeps: set[asyncio.Task[int]] = set()
+        self._loads: SingleFlight[_Entry, ExportFile] = SingleFlight(name="keepnet-export")
         self.loads = 0
 
     @asynccontextmanager
@@ -136,7 +138,7 @@ class ExportCache:
         if entry is not None and self._reusable(entry, basis=basis, fresh=fresh):
             return entry
         entry = _Entry(key=key, basis=basis, started=self._monotonic())
-        entry.task = asyncio.create_task(self._load(entry, load))
+        entry.task = self._loads.start(entry, lambda: self._load(entry, load))
         entry.task.add_done_callback(self._loaded(entry))
         self._current[key] = entry
         self._entries.add(entry)

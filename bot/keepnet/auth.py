@@ -11,12 +11,12 @@ long-running bot does not accumulate one secret per renewal.
 
 from __future__ import annotations
 
-import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable
 
 from bot.keepnet.models import TokenResponse
 from bot.logging import register_secret, unregister_secret
+from bot.singleflight import SingleFlight
 
 __all__ = ["REDACTED_TOKENS", "RENEW_MARGIN_S", "TokenCache"]
 
@@ -47,7 +47,7 @@ class TokenCache:
         self._margin_s = margin_s
         self._token: str | None = None
         self._renew_at = 0.0
-        self._inflight: asyncio.Future[str] | None = None
+        self._renewal: SingleFlight[None, str] = SingleFlight(name="keepnet-token")
         self._registered: deque[str] = deque()
         self.fetches = 0
 
@@ -66,22 +66,13 @@ class TokenCache:
         token = self.current()
         if token is not None:
             return token
-        if self._inflight is None:
-            self._inflight = asyncio.ensure_future(self._renew())
-            self._inflight.add_done_callback(self._clear_inflight)
-        return await asyncio.shield(self._inflight)
+        return await self._renewal.run(None, self._renew)
 
     def invalidate(self, token: str) -> None:
         """Forget ``token`` (answered 401) unless it has already been replaced by a newer one."""
         if self._token == token:
             self._token = None
             self._renew_at = 0.0
-
-    def _clear_inflight(self, future: asyncio.Future[str]) -> None:
-        if self._inflight is future:
-            self._inflight = None
-        if not future.cancelled():
-            future.exception()  # mark a failure as retrieved even if every caller went away
 
     async def _renew(self) -> str:
         started = self._clock()

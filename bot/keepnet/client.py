@@ -13,7 +13,6 @@ import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 import aiohttp
 import structlog
 
+from bot.clock import utc_now
 from bot.keepnet import _export, _network, _paging, _retry, _wire
 from bot.keepnet._retry import MAX_RETRY_AFTER_S
 from bot.keepnet.auth import TokenCache
@@ -39,10 +39,6 @@ __all__ = ["MAX_RETRY_AFTER_S", "KeepnetClient"]
 
 MAX_ERROR_BODY = 1024 * 1024
 _log = structlog.get_logger(__name__)
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class KeepnetClient:
@@ -105,7 +101,7 @@ class KeepnetClient:
             timeout_s=timeout_s,
             sleep=sleep,
             rng=rng if rng is not None else random.Random(),
-            now=_utcnow,
+            now=utc_now,
         )
         self._tokens = TokenCache(self._request_token, clock=clock)
 
@@ -217,7 +213,7 @@ class KeepnetClient:
         limits = aiohttp.ClientTimeout(total=self._timeout_s)
         async with self._slots, await self._send(path, body, limits=limits) as resp:
             raw = await resp.read()
-            return _wire.decode_response(resp.status, resp.headers, raw, now=_utcnow())
+            return _wire.decode_response(resp.status, resp.headers, raw, now=utc_now())
 
     async def _send(
         self, path: str, body: dict[str, Any], *, limits: aiohttp.ClientTimeout
@@ -239,7 +235,7 @@ class KeepnetClient:
         limits = aiohttp.ClientTimeout(total=self._timeout_s)
         async with await self._post(_wire.TOKEN_PATH, data=form, limits=limits) as resp:
             raw = await resp.read()
-            return _wire.decode_token(resp.status, resp.headers, raw, now=_utcnow())
+            return _wire.decode_token(resp.status, resp.headers, raw, now=utc_now())
 
     async def _post(
         self, path: str, *, limits: aiohttp.ClientTimeout, **kwargs: Any
@@ -286,11 +282,11 @@ class KeepnetClient:
         async with self._slots, await self._send(_wire.EXPORT_PATH, body, limits=limits) as resp:
             if resp.status != 200 or _wire.is_json_type(resp.headers):
                 raw = await resp.content.read(MAX_ERROR_BODY)
-                raise _wire.decode_export_error(resp.status, resp.headers, raw, now=_utcnow())
+                raise _wire.decode_export_error(resp.status, resp.headers, raw, now=utc_now())
             if _export.is_html_type(resp.headers.get("Content-Type", "")):
                 raise _export.html_error(kind)
             first = await resp.content.read(_export.CHUNK_SIZE)
             if _export.looks_like_json(first):
                 raw = first + await resp.content.read(MAX_ERROR_BODY)
-                raise _wire.decode_export_error(resp.status, resp.headers, raw, now=_utcnow())
+                raise _wire.decode_export_error(resp.status, resp.headers, raw, now=utc_now())
             return await _export.stream_to_file(kind, first, resp, filename=filename, directory=directory)

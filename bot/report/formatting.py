@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, tzinfo
 from typing import Literal
 
@@ -27,6 +27,7 @@ __all__ = [
     "fmt_pct",
     "fmt_signed",
     "fmt_time",
+    "join_within",
     "no_match_over_sentence",
     "over_limit_sentence",
     "pad",
@@ -226,3 +227,44 @@ def pad(text: str, width: int, *, align: Literal["left", "right"] = "left") -> s
     """Pad ``text`` with spaces to ``width`` terminal columns."""
     fill = " " * max(0, width - display_width(text))
     return text + fill if align == "left" else fill + text
+
+
+def join_within(
+    names: Sequence[str],
+    *,
+    budget: int,
+    render: Callable[[str], str] = str,
+    length: Callable[[str], int] = len,
+    separator: str = ", ",
+) -> str:
+    """Names joined by ``separator`` within ``budget`` characters, ending in "…and N more" when cut.
+
+    Every chat edge lists names this way (Slack mrkdwn, Teams cards); each passes how a name is
+    rendered (escaped, neutralized, shortened) and how its length counts.
+
+    Args:
+        names: raw names.
+        budget: the most characters the result may have (as ``length`` counts them).
+        render: turns a raw name into its text.
+        length: the length of a rendered text.
+        separator: what goes between names.
+
+    Returns:
+        As many rendered names as fit, then "…and N more" for the rest.
+    """
+    parts: list[str] = []
+    used = 0
+    for index, name in enumerate(names):
+        part = render(name)
+        tail = len(f"{separator}{ELLIPSIS}and {fmt_int(len(names))} more") if index < len(names) - 1 else 0
+        extra = length(part) + (len(separator) if parts else 0)
+        if used + extra + tail > budget:
+            break
+        parts.append(part)
+        used += extra
+    hidden = len(names) - len(parts)
+    text = separator.join(parts)
+    if hidden:
+        more = f"{ELLIPSIS}and {fmt_int(hidden)} more"
+        text = f"{text}{separator}{more}" if parts else more
+    return text

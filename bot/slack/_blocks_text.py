@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from bot.report.formatting import ELLIPSIS, NAME_MAX, clean_text, display_name, fmt_int
+from bot.report.formatting import ELLIPSIS, NAME_MAX, clean_text, display_name, join_within
 
 __all__ = [
     "escape",
@@ -101,22 +101,7 @@ def join_names(names: Sequence[str], *, budget: int, separator: str = ", ") -> s
     Returns:
         The joined, escaped names (never longer than ``budget``).
     """
-    parts: list[str] = []
-    used = 0
-    for index, name in enumerate(names):
-        part = safe_name(name)
-        rest = len(names) - index - 1
-        tail = len(f"{separator}…and {fmt_int(len(names))} more") if rest else 0
-        extra = slack_len(part) + (len(separator) if parts else 0)
-        if used + extra + tail > budget:
-            break
-        parts.append(part)
-        used += extra
-    hidden = len(names) - len(parts)
-    text = separator.join(parts)
-    if hidden:
-        more = f"…and {fmt_int(hidden)} more"
-        text = f"{text}{separator}{more}" if parts else more
+    text = join_within(names, budget=budget, render=safe_name, length=slack_len, separator=separator)
     return trim_escaped(text, budget)
 
 

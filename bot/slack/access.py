@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.access import is_allowed as allowed
 from bot.config import Settings
 
 __all__ = ["is_allowed"]
@@ -10,7 +11,7 @@ __all__ = ["is_allowed"]
 def is_allowed(settings: Settings, *, user_id: str | None, channel_id: str | None) -> bool:
     """Whether a person may use the bot in a channel.
 
-    An empty allow-list lets everyone through; when both lists are set, both must match.
+    The rule of :func:`bot.access.is_allowed` (trimmed, case ignored; empty lists allow everyone).
 
     Args:
         settings: holds ``OVERAGE_ALLOWED_USERS`` and ``OVERAGE_ALLOWED_CHANNELS``.
@@ -20,8 +21,4 @@ def is_allowed(settings: Settings, *, user_id: str | None, channel_id: str | Non
     Returns:
         True when the request may go on to Keepnet.
     """
-    users = settings.overage_allowed_users
-    channels = settings.overage_allowed_channels
-    if users and user_id not in users:
-        return False
-    return not (channels and channel_id not in channels)
+    return allowed(settings, user_ids=[user_id], channel_id=channel_id)

@@ -17,7 +17,7 @@ from bot.config import ConfigError, Settings
 from bot.deps import Deps
 from bot.logging import register_secret
 from bot.slack._bolt_logs import install_bolt_log_filter
-from bot.slack.errors import handle_error
+from bot.slack.error_replies import handle_error
 from bot.slack.listeners import BackgroundWork, register_listeners
 
 __all__ = ["build_web_client", "close_web_session", "create_app", "open_web_session"]

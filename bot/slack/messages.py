@@ -6,14 +6,12 @@ Each function returns Slack mrkdwn that is safe to send as is: anything interpol
 
 from __future__ import annotations
 
-from typing import Protocol
-
+from bot.errors import ActionableError
 from bot.keepnet.models import ExportKind
 from bot.report.formatting import fmt_int, no_match_over_sentence, plural
 from bot.slack._blocks_text import fit_escaped
 
 __all__ = [
-    "HasRemediation",
     "access_denied",
     "all_within_limit",
     "bot_not_in_channel",
@@ -31,18 +29,6 @@ __all__ = [
 ]
 
 _REASON_MAX = 500
-
-
-class HasRemediation(Protocol):
-    """Anything with a one-sentence ``message`` and a ``remediation`` (e.g. ``KeepnetError``)."""
-
-    @property
-    def message(self) -> str:
-        """What went wrong."""
-
-    @property
-    def remediation(self) -> str:
-        """What to do about it."""
 
 
 def help_text() -> str:
@@ -126,11 +112,11 @@ def export_already_running() -> str:
     return ":hourglass_flowing_sand: An export is already being prepared — it will appear here shortly."
 
 
-def format_error(exc: HasRemediation) -> str:
+def format_error(exc: ActionableError) -> str:
     """A Keepnet (or config) error: what went wrong and what to do about it.
 
     Args:
-        exc: any object with ``.message`` and ``.remediation``.
+        exc: a typed error (its ``message`` and ``remediation``).
 
     Returns:
         Escaped mrkdwn, e.g. ``":x: Keepnet rejected … — Check KEEPNET_CLIENT_ID …"``.

@@ -21,8 +21,8 @@ from bot.report.model import OverageReport
 from bot.slack import messages
 from bot.slack._blocks_text import escape
 from bot.slack.blocks import build_error_message, build_report_message
-from bot.slack.errors import slack_error_code
-from bot.slack.post_errors import post_error
+from bot.slack.error_replies import slack_error_code
+from bot.slack.errors import post_error
 from bot.slack.uploads import upload_export
 
 __all__ = ["AFTER_SUMMARY_ERRORS", "Posted", "SlackChannelPoster", "failure_reason"]

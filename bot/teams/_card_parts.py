@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.report.formatting import ELLIPSIS, clean_text, display_name, fmt_excess, fmt_int, fmt_limit, truncate
+from bot.report.formatting import (
+    clean_text,
+    display_name,
+    fmt_excess,
+    fmt_int,
+    fmt_limit,
+    join_within,
+    truncate,
+)
 from bot.report.model import Offender
 
 __all__ = ["join_neutral", "neutral", "offenders_table", "rich", "run", "text_block"]
@@ -94,19 +102,4 @@ def offenders_table(offenders: Sequence[Offender], *, name_max: int) -> dict[str
 
 def join_neutral(names: Sequence[str], *, budget: int, name_max: int) -> str:
     """Neutralized names joined by ", ", ending in "…and N more" beyond ``budget`` characters."""
-    parts: list[str] = []
-    used = 0
-    for index, name in enumerate(names):
-        part = neutral(display_name(name, name_max))
-        tail = len(f", …and {fmt_int(len(names))} more") if index < len(names) - 1 else 0
-        extra = len(part) + (2 if parts else 0)
-        if used + extra + tail > budget:
-            break
-        parts.append(part)
-        used += extra
-    hidden = len(names) - len(parts)
-    text = ", ".join(parts)
-    if hidden:
-        more = f"{ELLIPSIS}and {fmt_int(hidden)} more"
-        text = f"{text}, {more}" if parts else more
-    return text
+    return join_within(names, budget=budget, render=lambda name: neutral(display_name(name, name_max)))

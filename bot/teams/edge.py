@@ -9,6 +9,7 @@ message turns still running in the background (:meth:`TeamsEdge.drain`).
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import structlog
@@ -26,10 +27,12 @@ from microsoft_agents.hosting.core import (
 
 from bot.config import ConfigError, Settings
 from bot.deps import Deps
+from bot.edge import EdgeHealth
 from bot.teams.handlers import register_handlers
 from bot.teams.links import ExportLinks
 from bot.teams.sdk_config import build_connection_manager, build_host_validator
 from bot.teams.turns import BackgroundTurns
+from bot.weekly.types import Destination
 
 __all__ = [
     "AGENT_CONFIGURATION_KEY",
@@ -84,6 +87,50 @@ class TeamsEdge:
         if self.turns:
             log.info("teams_turns_draining", in_flight=len(self.turns))
         await self.turns.drain()
+
+    # The Edge protocol (bot.edge): what the server and the weekly job see of Teams.
+
+    @property
+    def name(self) -> str:
+        """``teams``."""
+        return "teams"
+
+    @property
+    def summary(self) -> bool:
+        """``server_started`` logs ``teams=true``."""
+        return True
+
+    def routes(self) -> Sequence[web.AbstractRouteDef]:
+        """``POST /api/messages``, ``GET /exports/{token}``, ``GET /privacy`` and ``GET /terms``."""
+        from bot.teams.routes import teams_routes
+
+        return teams_routes(self)
+
+    def install(self, web_app: web.Application) -> None:
+        """Set ``web_app["agent_configuration"]`` (the SDK's JWT decorator reads that plain string key)
+        and ``web_app[TEAMS_EDGE]``."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", web.NotAppKeyWarning)
+            web_app[AGENT_CONFIGURATION_KEY] = self.auth_configuration
+        web_app[TEAMS_EDGE] = self
+
+    async def start(self) -> None:
+        """Nothing to start: Teams calls us."""
+
+    async def stop(self) -> None:
+        """Wait for the message turns still running (the server has stopped taking requests by then)."""
+        await self.drain()
+
+    def destinations(self) -> Sequence[Destination]:
+        """``TEAMS_CHANNEL``, when set."""
+        from bot.teams.poster import TeamsChannelPoster
+
+        channel = self.settings.teams_channel
+        return [TeamsChannelPoster(channel, self.deps, self)] if channel else []
+
+    def health(self) -> EdgeHealth:
+        """``{"enabled": true}``."""
+        return EdgeHealth({"enabled": True})
 
 
 TEAMS_EDGE = web.AppKey("teams_edge", TeamsEdge)
@@ -168,12 +215,9 @@ def install_teams(web_app: web.Application, edge: TeamsEdge) -> None:
         web_app: the bot's aiohttp application.
         edge: the Teams edge.
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", web.NotAppKeyWarning)
-        web_app[AGENT_CONFIGURATION_KEY] = edge.auth_configuration
-    web_app[TEAMS_EDGE] = edge
+    edge.install(web_app)
 
     async def drain_turns(_: web.Application) -> None:
-        await edge.drain()
+        await edge.stop()
 
     web_app.on_cleanup.append(drain_turns)

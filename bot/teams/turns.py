@@ -17,6 +17,8 @@ from microsoft_agents.hosting.core import Agent, HttpAdapterBase
 from microsoft_agents.hosting.core.authorization import ClaimsIdentity
 from microsoft_agents.hosting.core.http import HttpRequestProtocol, HttpResponse
 
+from bot.background import BackgroundTasks
+
 __all__ = ["BackgroundTurns", "ReadRequest"]
 
 log = structlog.get_logger(__name__)
@@ -59,10 +61,10 @@ class ReadRequest(HttpRequestProtocol):
 
 
 class BackgroundTurns:
-    """Turns started after the HTTP answer, kept referenced until they finish."""
+    """Turns started after the HTTP answer (a :class:`bot.background.BackgroundTasks`)."""
 
     def __init__(self) -> None:
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = BackgroundTasks()
 
     def __len__(self) -> int:
         return len(self._tasks)
@@ -78,25 +80,22 @@ class BackgroundTurns:
         Returns:
             The task (tests may await it).
         """
-        task = asyncio.create_task(_run_turn(adapter, agent, request), name="teams-turn")
-        self._tasks.add(task)
-        task.add_done_callback(self._finished)
-        return task
-
-    def _finished(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if task.cancelled():
-            log.warning("teams_turn_cancelled")
-            return
-        error = task.exception()
-        if error is not None:
-            # The turn's error handler already tried to reply; this is what even that could not handle.
-            log.error("teams_background_turn_failed", error=type(error).__name__, exc_info=error)
+        return self._tasks.start(
+            _run_turn(adapter, agent, request), name="teams-turn", on_failure=_failed, on_cancel=_cancelled
+        )
 
     async def drain(self) -> None:
         """Wait until every started turn has finished (its replies sent or its failure logged)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._tasks.drain()
+
+
+def _cancelled() -> None:
+    log.warning("teams_turn_cancelled")
+
+
+def _failed(error: BaseException) -> None:
+    # The turn's error handler already tried to reply; this is what even that could not handle.
+    log.error("teams_background_turn_failed", error=type(error).__name__, exc_info=error)
 
 
 async def _run_turn(adapter: HttpAdapterBase, agent: Agent, request: ReadRequest) -> None:

@@ -14,16 +14,18 @@ import asyncio
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.clock import utc_now
+from bot.errors import ActionableError
 from bot.report.model import OverageReport, compare_with_snapshot, snapshot_rows
 from bot.store.database import Store, StoreError
+from bot.weekly.notice import give_up, release_claim
 from bot.weekly.types import (
-    NOTICE_SUFFIX,
     Destination,
     PostOutcome,
     WeeklySchedule,
@@ -37,10 +39,6 @@ __all__ = ["Destination", "PostOutcome", "WeeklyJob", "WeeklySchedule", "failure
 _log = structlog.get_logger()
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class WeeklyJob:
     """Posts each occurrence exactly once per destination, whatever the number of replicas."""
 
@@ -51,7 +49,7 @@ class WeeklyJob:
         store: Store,
         destinations: Sequence[Destination],
         report_factory: Callable[[], Awaitable[OverageReport]],
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         lease_s: float = 900.0,
         first_retry_s: float = 60.0,
@@ -175,8 +173,16 @@ class WeeklyJob:
             if outcome.status != "failed":
                 return replace(outcome, attempts=attempts)
             if now + timedelta(seconds=delay) >= deadline:
-                await self._give_up(
-                    destination, occurrence, period, attempts, outcome.error or "unknown error"
+                await give_up(
+                    self._store,
+                    destination,
+                    occurrence=occurrence,
+                    period=period,
+                    attempts=attempts,
+                    error=outcome.error or "unknown error",
+                    tz=self.schedule.tz,
+                    lease_s=self._lease_s,
+                    clock=self._clock,
                 )
                 return replace(outcome, attempts=attempts)
             _log.info("weekly_post_retry", destination=destination.name, period=period, retry_in_s=delay)
@@ -228,7 +234,7 @@ class WeeklyJob:
             raise
         except Exception as exc:  # noqa: BLE001 - any Keepnet/chat failure: logged, claim released, retried
             # A typed error carries its own fix; only an unexpected one needs the traceback.
-            expected = isinstance(getattr(exc, "remediation", None), str)
+            expected = isinstance(exc, ActionableError | StoreError)
             _log.warning(
                 "weekly_post_failed" if period.startswith("weekly:") else "post_failed",
                 destination=name,
@@ -268,40 +274,4 @@ class WeeklyJob:
             _log.warning("weekly_snapshot_failed", period=period, error=str(exc))
 
     async def _release(self, name: str, period: str, error: str) -> None:
-        try:
-            await self._store.release(name, period, error=error, now=self._clock())
-        except StoreError as exc:  # the lease will expire instead
-            _log.warning("weekly_post_release_failed", destination=name, period=period, error=str(exc))
-
-    async def _give_up(
-        self, destination: Destination, occurrence: datetime, period: str, attempts: int, error: str
-    ) -> None:
-        """Log, then post the failure notice once per destination and period, across replicas.
-
-        The notice has its own ledger row ``<period>:notice``: claimed before it is posted and
-        completed after, so a second replica (or a restarted one) giving up on the same occurrence
-        stays quiet. A notice that could not be sent is released for someone else to try.
-        """
-        name, notice = destination.name, period + NOTICE_SUFFIX
-        _log.error("weekly_post_gave_up", destination=name, period=period, attempts=attempts, error=error)
-        try:
-            won = await self._store.claim(name, notice, lease_s=self._lease_s, now=self._clock())
-        except StoreError as exc:  # without the ledger a notice might be a duplicate; the log stays
-            _log.error("weekly_post_failure_notice_failed", destination=name, error=describe_error(exc))
-            return
-        if not won:
-            _log.info("weekly_post_failure_notice_skipped", destination=name, period=period)
-            return
-        text = failure_text(
-            name, occurrence=occurrence.astimezone(self.schedule.tz), attempts=attempts, error=error
-        )
-        try:
-            await destination.post_failure(text)
-        except Exception as exc:  # noqa: BLE001 - the notice is best effort (any chat failure); logged
-            _log.error("weekly_post_failure_notice_failed", destination=name, error=describe_error(exc))
-            await self._release(name, notice, describe_error(exc))
-            return
-        try:
-            await self._store.complete(name, notice, message_ref="notice", now=self._clock())
-        except StoreError as exc:
-            _log.warning("weekly_post_complete_failed", destination=name, period=notice, error=str(exc))
+        await release_claim(self._store, name, period, error, now=self._clock())

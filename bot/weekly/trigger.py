@@ -7,9 +7,11 @@ both, so ``0 9 * * 1`` fires on Mondays as any crontab user expects.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import tzinfo
 
 from apscheduler.triggers.cron import CronTrigger
+
+from bot.clock import utc_now
 
 __all__ = ["CronError", "build_trigger", "parse_cron"]
 
@@ -102,7 +104,7 @@ def parse_cron(expr: str) -> dict[str, str]:
         trigger = CronTrigger(**fields, timezone="UTC")
     except ValueError as exc:
         raise CronError(f"OVERAGE_SCHEDULE {expr!r}: {exc}") from exc
-    if trigger.get_next_fire_time(None, datetime.now(UTC)) is None:
+    if trigger.get_next_fire_time(None, utc_now()) is None:
         raise CronError(f"OVERAGE_SCHEDULE {expr!r} never fires (no such date); e.g. '0 9 * * MON'")
     return fields
 

@@ -9,9 +9,10 @@ from typing import Literal, Protocol
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.config import Settings
+from bot.errors import ActionableError
 from bot.report.formatting import fmt_generated
 from bot.report.model import OverageReport
-from bot.store.types import NOTICE_SUFFIX
+from bot.store.types import NOTICE_SUFFIX, StoreError
 from bot.weekly.trigger import build_trigger
 
 __all__ = [
@@ -83,11 +84,10 @@ def describe_error(exc: BaseException) -> str:
     """
     response = getattr(exc, "response", None)
     code = response.get("error") if callable(getattr(response, "get", None)) else None  # type: ignore[union-attr]
-    message, remediation = getattr(exc, "message", None), getattr(exc, "remediation", None)
     if isinstance(code, str):
         text = f"the chat service answered {code}"
-    elif isinstance(message, str) and isinstance(remediation, str):
-        text = f"{message} {remediation}"
+    elif isinstance(exc, ActionableError | StoreError):
+        text = f"{exc.message} {exc.remediation}"
     else:
         text = str(exc)
     text = " ".join(text.split()) or type(exc).__name__

@@ -178,3 +178,19 @@ def test_no_match_over_sentence_counts_matches_only_when_there_are_some() -> Non
     assert no_match_over_sentence("acme", 1) == (
         "No customer matching “acme” is over the license limit (1 matching customer checked)"
     )
+
+
+def test_join_within_keeps_the_budget_and_counts_the_rest() -> None:
+    """Names that fit are shown, the rest counted; the result never exceeds the budget."""
+    from bot.report.formatting import join_within
+
+    names = [f"Company {i}" for i in range(50)]
+    text = join_within(names, budget=60)
+    assert text.startswith("Company 0, Company 1")
+    assert text.endswith("more")
+    assert len(text) <= 60
+    shown = text.split(", …and ")[0].count("Company")
+    assert text.endswith(f"…and {50 - shown} more")
+    assert join_within(["A", "B"], budget=60) == "A, B"
+    assert join_within(["A very long name"], budget=5) == "…and 1 more"
+    assert join_within(["a&b"], budget=20, render=lambda n: n.replace("&", "&amp;")) == "a&amp;b"

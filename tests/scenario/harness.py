@@ -21,8 +21,9 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
 
+from bot.clock import utc_now
 from bot.config import Settings, load_settings
-from bot.deps import Deps, utc_now
+from bot.deps import Deps
 from bot.keepnet.client import KeepnetClient
 from bot.report.model import SANDBOX_SOURCE
 from bot.sandbox.app import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, RunningSandbox, run_sandbox

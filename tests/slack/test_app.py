@@ -94,7 +94,7 @@ def test_error_replies_name_the_fix() -> None:
     from slack_sdk.web.slack_response import SlackResponse
 
     from bot.keepnet.errors import KeepnetNotResellerError
-    from bot.slack.errors import reply_for
+    from bot.slack.error_replies import reply_for
 
     not_reseller = KeepnetNotResellerError("Keepnet refused to list the companies (403).", status=403)
     assert "Client Role = Reseller" in reply_for(not_reseller)

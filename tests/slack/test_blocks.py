@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote
 
+from bot.errors import ActionableError
 from bot.report.model import OverageReport, Snapshot, SnapshotRow
 from bot.slack.blocks import (
     ACTION_EXPORT_EXCEL,
@@ -344,11 +345,8 @@ class TestLimits:
 def test_error_message() -> None:
     """An error message is one section whose text is the given (already escaped) mrkdwn."""
 
-    class _Err:
-        message = "Keepnet said <nope> & failed"
-        remediation = "Check the settings."
-
-    message = build_error_message(format_error(_Err()))
+    error = ActionableError("Keepnet said <nope> & failed", remediation="Check the settings.")
+    message = build_error_message(format_error(error))
     assert message["blocks"] == [{"type": "section", "text": {"type": "mrkdwn", "text": message["text"]}}]
     assert "Keepnet said &lt;nope&gt; &amp; failed" in message["text"]
     assert len(build_error_message("x" * 5000)["blocks"][0]["text"]["text"]) <= 3000

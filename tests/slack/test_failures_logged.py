@@ -13,7 +13,7 @@ from structlog.testing import capture_logs
 
 from bot.slack._bolt_logs import BAD_SIGNATURE_HINT
 from bot.slack.app import create_app
-from bot.slack.errors import handle_error
+from bot.slack.error_replies import handle_error
 from tests.cli.process import free_port
 from tests.scenario.harness import BOT_TOKEN, run_bot, run_world, sign
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from bot.errors import ActionableError
 from bot.keepnet.errors import KeepnetNotResellerError
 from bot.slack import messages
 
@@ -93,15 +92,9 @@ def test_format_error_uses_message_and_remediation() -> None:
     assert "Client Role = Reseller" in text
 
 
-def test_format_error_accepts_any_object_and_escapes() -> None:
-    """Anything with .message and .remediation works; both are escaped and bounded."""
-
-    @dataclass
-    class Problem:
-        message: str
-        remediation: str
-
-    text = messages.format_error(Problem(message="<!here> broke & failed", remediation="x" * 5000))
+def test_format_error_accepts_any_typed_error_and_escapes() -> None:
+    """Any ActionableError works; its message and remediation are escaped and bounded."""
+    text = messages.format_error(ActionableError("<!here> broke & failed", remediation="x" * 5000))
     assert "&lt;!here&gt; broke &amp; failed" in text
     assert _is_escaped(text)
     assert len(text) < 2000

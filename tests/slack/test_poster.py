@@ -7,7 +7,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.sandbox.data import is_over_limit, seed_companies
 from bot.slack.app import build_web_client
-from bot.slack.post_errors import SlackPostError
+from bot.slack.errors import SlackPostError
 from bot.slack.poster import SlackChannelPoster
 from tests.scenario.checks import assert_valid_message, csv_rows
 from tests.scenario.harness import run_world

@@ -183,7 +183,7 @@ async def run_teams_bot(
         deps = Deps(settings=settings, service=service, store=store, clock=clock)
         links = ExportLinks(LINK_SECRET.encode(), base_url=url, clock=clock)
         edge = create_teams_edge(settings, deps, links=links)
-        web_app = create_web_app(health=HealthState(teams=True), routes=teams_routes(edge))
+        web_app = create_web_app(health=HealthState(edges=[edge]), routes=teams_routes(edge))
         install_teams(web_app, edge)
         runner = web.AppRunner(web_app)
         await runner.setup()

@@ -118,3 +118,55 @@ class TestConfiguration:
         assert (
             ExportLinks.from_settings(settings, base_url="https://x", clock=clock).verify(token) is not None
         )
+
+
+class TestRotation:
+    """EXPORT_LINK_SECRET=new,old: the first secret signs, every one verifies."""
+
+    def test_links_signed_with_the_old_secret_still_work_after_rotation(self) -> None:
+        """Old links verify under new,old; new links are signed with the new secret; dropping old ends it."""
+        clock = Clock()
+        old, new = "o" * 40, "n" * 40
+        before = ExportLinks.from_settings(
+            load_settings(export_link_secret=old), base_url="https://x", clock=clock
+        )
+        old_token = _token(before.mint("CSV", query="acme", tenant="t").url)
+        rotated = ExportLinks.from_settings(
+            load_settings(export_link_secret=f" {new} , {old} "), base_url="https://x", clock=clock
+        )
+        claims = rotated.verify(old_token)
+        assert claims is not None
+        assert claims.query == "acme"
+        new_token = _token(rotated.mint("Excel", query="", tenant="t").url)
+        assert before.verify(new_token) is None  # signed with the new secret, not the old one
+        only_new = ExportLinks.from_settings(
+            load_settings(export_link_secret=new), base_url="https://x", clock=clock
+        )
+        assert only_new.verify(new_token) is not None
+        assert only_new.verify(old_token) is None
+
+    def test_every_listed_secret_must_be_long_enough(self) -> None:
+        """A short secret anywhere in the list is refused at start-up."""
+        from bot.config import ConfigError
+
+        with pytest.raises(ConfigError, match=r"EXPORT_LINK_SECRET.*32 bytes"):
+            load_settings(export_link_secret=f"{'n' * 40},short")
+
+    def test_tokens_are_bound_to_this_purpose(self) -> None:
+        """A token itsdangerous signed with the same secret for another purpose (salt) is refused."""
+        from itsdangerous import URLSafeSerializer
+
+        payload = {"kind": "CSV", "query": "", "tenant": "t", "exp": 2_000_000_000, "nonce": "x"}
+        token = URLSafeSerializer(SECRET).dumps(payload)
+        assert _links(Clock()).verify(token) is None
+
+
+def test_every_token_has_one_shape() -> None:
+    """Whatever the query, a token is ``<payload>.<signature>``: never compressed behind a leading dot."""
+    links = _links(Clock())
+    for query in ["", "a" * 200, "acme " * 40, "x"]:
+        token = _token(links.mint("CSV", query=query, tenant="t").url)
+        body, signature = token.split(".")
+        assert body
+        assert signature
+        assert links.verify(token) is not None

@@ -3,7 +3,7 @@
 Bolt (``process_before_response=True``) answers Slack when the listener returns, and if the
 listener fails after ``ack()`` Bolt replaces the acknowledgement with an error. So each listener
 acknowledges, hands its work to :class:`BackgroundWork` and returns at once; a failure of that
-work goes to the same error handler as everything else (:func:`bot.slack.errors.handle_error`),
+work goes to the same error handler as everything else (:func:`bot.slack.error_replies.handle_error`),
 which tells the person who asked.
 """
 
@@ -16,7 +16,8 @@ from typing import Any
 import structlog
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
-from bot.slack.errors import handle_error
+from bot.background import BackgroundTasks
+from bot.slack.error_replies import handle_error
 
 __all__ = ["BackgroundWork"]
 
@@ -24,10 +25,10 @@ log = structlog.get_logger(__name__)
 
 
 class BackgroundWork:
-    """Tasks started by listeners, kept referenced until they finish."""
+    """Tasks started by listeners (a :class:`bot.background.BackgroundTasks`), whose failures are told."""
 
     def __init__(self) -> None:
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = BackgroundTasks()
 
     def __len__(self) -> int:
         return len(self._tasks)
@@ -45,31 +46,17 @@ class BackgroundWork:
         Returns:
             The task (tests may await it).
         """
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
 
-        def done(finished: asyncio.Task[None]) -> None:
-            self._tasks.discard(finished)
-            if finished.cancelled():
-                return
-            error = finished.exception()
+        def failed(error: BaseException) -> None:
             if isinstance(error, Exception):
-                self._track(asyncio.create_task(handle_error(error, body, respond)))
+                self._tasks.start(handle_error(error, body, respond), on_failure=_reply_crashed)
 
-        task.add_done_callback(done)
-        return task
-
-    def _track(self, task: asyncio.Task[None]) -> None:
-        self._tasks.add(task)
-
-        def done(finished: asyncio.Task[None]) -> None:
-            self._tasks.discard(finished)
-            if not finished.cancelled() and finished.exception() is not None:
-                log.error("slack_error_reply_crashed", exc_info=finished.exception())
-
-        task.add_done_callback(done)
+        return self._tasks.start(work, on_failure=failed)
 
     async def drain(self) -> None:
         """Wait until every started task (and its error reply) has finished."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._tasks.drain()
+
+
+def _reply_crashed(error: BaseException) -> None:
+    log.error("slack_error_reply_crashed", exc_info=error)

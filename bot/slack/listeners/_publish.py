@@ -8,7 +8,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.deps import Deps
 from bot.report.model import OverageReport
 from bot.slack import messages
-from bot.slack.errors import tell
+from bot.slack.error_replies import tell
 from bot.slack.poster import SlackChannelPoster
 
 __all__ = ["publish_report"]

@@ -9,7 +9,7 @@ from microsoft_agents.activity import Activity, AdaptiveCardInvokeResponse
 from microsoft_agents.hosting.core import AgentApplication, RouteRank, TurnContext, TurnState
 
 from bot.deps import Deps
-from bot.teams.handlers.errors import handle_turn_error
+from bot.teams.error_replies import handle_turn_error
 from bot.teams.handlers.export import EXPORT_VERBS, handle_export_execute, handle_export_submit
 from bot.teams.handlers.install import bot_was_added, remember_channel
 from bot.teams.handlers.overage import handle_overage

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from microsoft_agents.activity import Activity
 
+from bot.access import is_allowed as allowed
 from bot.config import Settings
 from bot.teams.handlers._activity import base_conversation_id, sender_ids
 
@@ -15,7 +16,8 @@ def is_allowed(activity: Activity, settings: Settings) -> bool:
 
     Each list, when set, must match: ``OVERAGE_ALLOWED_USERS`` holds the sender's Entra ID object id
     (``from.aadObjectId``) or Teams user id; ``OVERAGE_ALLOWED_CHANNELS`` holds the conversation id
-    (without ``;messageid=…``). Empty lists allow everyone.
+    (without ``;messageid=…``). The rule of :func:`bot.access.is_allowed` (trimmed, case ignored;
+    empty lists allow everyone).
 
     Args:
         activity: the incoming activity.
@@ -24,13 +26,6 @@ def is_allowed(activity: Activity, settings: Settings) -> bool:
     Returns:
         True when allowed.
     """
-    users = {value.casefold() for value in settings.overage_allowed_users}
-    if users and not any(value.casefold() in users for value in sender_ids(activity)):
-        return False
-    channels = set(settings.overage_allowed_channels)
-    if channels:
-        conversation = activity.conversation
-        conversation_id = base_conversation_id(str(conversation.id)) if conversation is not None else ""
-        if conversation_id not in channels:
-            return False
-    return True
+    conversation = activity.conversation
+    conversation_id = base_conversation_id(str(conversation.id)) if conversation is not None else ""
+    return allowed(settings, user_ids=sender_ids(activity), channel_id=conversation_id)

@@ -13,7 +13,7 @@ from bot.commands import TOP_MAX, TOP_MIN
 from bot.config import Settings
 from bot.slack import messages
 from bot.slack.access import is_allowed
-from bot.slack.errors import tell
+from bot.slack.error_replies import tell
 from bot.slack.listeners._request_log import RequestLog
 
 __all__ = ["ButtonClick", "read_click", "refused", "start_click"]

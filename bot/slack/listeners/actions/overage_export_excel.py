@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.deps import Deps
 from bot.slack import messages
 from bot.slack.blocks import ACTION_EXPORT_EXCEL
-from bot.slack.errors import NETWORK_ERRORS, NOT_IN_CHANNEL_ERRORS, slack_error_code, tell
+from bot.slack.error_replies import NETWORK_ERRORS, NOT_IN_CHANNEL_ERRORS, slack_error_code, tell
 from bot.slack.exports_inflight import InflightExports
 from bot.slack.listeners._background import BackgroundWork
 from bot.slack.listeners.actions._button import refused, start_click
@@ -29,7 +29,6 @@ _UPLOAD_ERRORS: tuple[type[BaseException], ...] = (SlackApiError, SlackRequestEr
 
 
 async def handle_overage_export_excel(
-    *,
     ack: AsyncAck,
     body: dict[str, Any],
     action: dict[str, Any],

@@ -18,7 +18,6 @@ __all__ = ["handle_overage_refresh"]
 
 
 async def handle_overage_refresh(
-    *,
     ack: AsyncAck,
     body: dict[str, Any],
     action: dict[str, Any],

@@ -20,7 +20,6 @@ __all__ = ["handle_overage"]
 
 
 async def handle_overage(
-    *,
     ack: AsyncAck,
     command: dict[str, Any],
     respond: AsyncRespond,

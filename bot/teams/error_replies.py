@@ -1,4 +1,8 @@
-"""The one turn error handler: every failure becomes a short reply (a card for invokes)."""
+"""Teams' one turn error handler: every failure becomes a short reply (a card for invokes).
+
+The typed errors are defined in :mod:`bot.teams.errors` (and Keepnet's, the store's, the configuration's);
+this module turns them into what the person reads, as :mod:`bot.slack.error_replies` does for Slack.
+"""
 
 from __future__ import annotations
 

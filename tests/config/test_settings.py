@@ -135,3 +135,19 @@ def test_cli_config_error_exits_2_without_traceback(tmp_path: Path) -> None:
     assert "KEEPNET_PAGE_SIZE" in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_config_error_is_an_actionable_error_with_message_and_fix() -> None:
+    """ConfigError carries message and remediation like every typed error; str() stays the one line."""
+    from bot.config import ConfigError
+    from bot.errors import ActionableError
+
+    whole = ConfigError("PORT: cannot listen on 0.0.0.0:8080; set PORT to a free address")
+    assert isinstance(whole, ActionableError)
+    assert str(whole) == whole.message == "PORT: cannot listen on 0.0.0.0:8080; set PORT to a free address"
+    assert "README" in whole.remediation
+    split = ConfigError(
+        "TZ: unknown time zone 'Mars/Base'.", remediation="Use an IANA name, e.g. Europe/Berlin."
+    )
+    assert str(split) == "TZ: unknown time zone 'Mars/Base'. Use an IANA name, e.g. Europe/Berlin."
+    assert split.remediation == "Use an IANA name, e.g. Europe/Berlin."
