@@ -6,9 +6,11 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from bot.store.migrations import BASELINE
+from bot.store.migrations.runner import head_revision
 from tests.cli.process import run_cli
 from tests.store.release_fixture import SQLITE_FILE
+
+HEAD = head_revision()  # the newest revision shipped
 
 
 def db_env(path: Path) -> dict[str, str]:
@@ -22,21 +24,21 @@ async def test_upgrade_creates_the_schema_once_and_current_reports_it(tmp_path: 
     code, out, _ = await run_cli("db", "current", env=env, cwd=tmp_path)
     assert (code, out.strip()) == (
         0,
-        f"none: empty database; `overage-bot db upgrade` or a start creates the schema ({BASELINE})",
+        f"none: empty database; `overage-bot db upgrade` or a start creates the schema ({HEAD})",
     )
     assert not (tmp_path / "state.db").exists()
     code, out, _ = await run_cli("db", "upgrade", env=env, cwd=tmp_path)
     assert (code, out.strip()) == (
         0,
-        f"sqlite+aiosqlite:///{tmp_path / 'state.db'}: upgraded from an empty database to {BASELINE} (head)",
+        f"sqlite+aiosqlite:///{tmp_path / 'state.db'}: upgraded from an empty database to {HEAD} (head)",
     )
     code, out, _ = await run_cli("db", "upgrade", env=env, cwd=tmp_path)
     assert (code, out.strip()) == (
         0,
-        f"sqlite+aiosqlite:///{tmp_path / 'state.db'}: already at {BASELINE} (head)",
+        f"sqlite+aiosqlite:///{tmp_path / 'state.db'}: already at {HEAD} (head)",
     )
     code, out, _ = await run_cli("db", "current", env=env, cwd=tmp_path)
-    assert (code, out.strip()) == (0, f"{BASELINE} (head)")
+    assert (code, out.strip()) == (0, f"{HEAD} (head)")
 
 
 async def test_release_01_database_is_moved_with_its_rows(tmp_path: Path) -> None:
@@ -48,7 +50,7 @@ async def test_release_01_database_is_moved_with_its_rows(tmp_path: Path) -> Non
     assert out.startswith("none: release 0.1 schema (schema_version 1)")
     code, out, _ = await run_cli("db", "upgrade", env=db_env(path), cwd=tmp_path)
     assert code == 0
-    assert out.strip().endswith(f"upgraded from schema_version 1 to {BASELINE} (head)")
+    assert out.strip().endswith(f"upgraded from schema_version 1 to {HEAD} (head)")
     with sqlite3.connect(path) as conn:
         counts = [
             conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]

@@ -20,14 +20,14 @@ from bot.errors import ActionableError
 from bot.report.model import SnapshotRow
 from bot.store import tables
 from bot.store.database import Store, StoreError
-from bot.store.migrations import BASELINE, GUARD_VERSION, alembic_config, runner
-from bot.store.migrations.runner import include_object
+from bot.store.migrations import GUARD_VERSION, alembic_config, runner
+from bot.store.migrations.runner import head_revision, include_object
 from bot.store.revisions import database_state, newer_database_error, upgrade_database
 from tests.store.fixtures import StoreTarget, _store_target  # noqa: F401 - fixtures
 from tests.store.release_fixture import assert_release_rows, load_release_01, revisions, run_sync
 
 T = TypeVar("T")
-HEAD = BASELINE  # the newest revision; later revisions move this
+HEAD = head_revision()  # the newest revision shipped (0001_baseline until the next one lands)
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 
 
@@ -191,8 +191,8 @@ LATER_REVISION = '''"""A later revision (test only): rebuild snapshots with a ne
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_later"
-down_revision = "0001_baseline"
+revision = "9000_later"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -207,12 +207,14 @@ def upgrade() -> None:
 
 @pytest.fixture(name="later_code")
 def _later_code(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Pretend to be a newer overage-bot: the shipped revisions plus ``0002_later``."""
+    """Pretend to be a newer overage-bot: the shipped revisions plus ``9000_later``."""
     scripts = tmp_path_factory.mktemp("code") / "migrations"
     shutil.copytree(Path(runner.__file__).parent, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_later.py").write_text(LATER_REVISION, encoding="utf-8")
+    (scripts / "versions" / "9000_later.py").write_text(
+        LATER_REVISION.replace("{head}", HEAD), encoding="utf-8"
+    )
     monkeypatch.setattr(runner, "_SCRIPTS", scripts)
-    return "0002_later"
+    return "9000_later"
 
 
 class TestLaterRevision:
@@ -221,7 +223,7 @@ class TestLaterRevision:
     async def test_release_01_database_through_a_rebuild(
         self, store_target: StoreTarget, later_code: str
     ) -> None:
-        """Release 0.1 → baseline → a revision that rebuilds ``snapshots``: no snapshot row is lost.
+        """Release 0.1 → baseline → … → a revision that rebuilds ``snapshots``: no snapshot row is lost.
 
         On SQLite the rebuild drops the old ``snapshots``; with foreign keys on, that would
         cascade-delete every snapshot row, so the runner turns them off for the migration.
