@@ -4,45 +4,31 @@ starting together, and a database that a newer overage-bot upgraded."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, MutableMapping
-from datetime import UTC, date, datetime, timedelta
+import shutil
+from collections.abc import MutableMapping
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, inspect, text
-from sqlalchemy.ext.asyncio import create_async_engine
 from structlog.testing import capture_logs
 
+from bot.errors import ActionableError
 from bot.report.model import SnapshotRow
 from bot.store import tables
 from bot.store.database import Store, StoreError
-from bot.store.migrations import GUARD_VERSION, alembic_config
-from bot.store.migrations.runner import include_object
-from bot.store.revisions import database_state, upgrade_database
+from bot.store.migrations import GUARD_VERSION, alembic_config, runner
+from bot.store.migrations.runner import head_revision, include_object
+from bot.store.revisions import database_state, newer_database_error, upgrade_database
 from tests.store.fixtures import StoreTarget, _store_target  # noqa: F401 - fixtures
-from tests.store.release_fixture import load_release_01
+from tests.store.release_fixture import assert_release_rows, load_release_01, revisions, run_sync
 
 T = TypeVar("T")
-HEAD = "0002_decisions"  # the newest revision; later revisions move this
+HEAD = head_revision()  # the newest revision shipped (0001_baseline until the next one lands)
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
-
-
-async def run_sync(target: StoreTarget, fn: Callable[[Connection], T]) -> T:
-    """Run ``fn`` on a plain connection to ``target`` (outside the store), committed."""
-    args = {"server_settings": {"search_path": target.schema}} if target.schema else {}
-    engine = create_async_engine(target.url, connect_args=args)
-    try:
-        async with engine.begin() as conn:
-            return await conn.run_sync(fn)
-    finally:
-        await engine.dispose()
-
-
-def revisions(conn: Connection) -> list[str]:
-    """Every row of ``alembic_version``."""
-    return [row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))]
 
 
 def guard(conn: Connection) -> list[int]:
@@ -118,7 +104,7 @@ class TestRelease01Database:
         for _ in range(2):  # the second start finds the schema up to date
             store = await store_target.open()
             try:
-                await _assert_release_rows(store)
+                await assert_release_rows(store)
             finally:
                 await store.close()
         store = await store_target.open()
@@ -146,7 +132,7 @@ class TestRelease01Database:
         assert await run_sync(store_target, revisions) == [HEAD]
         store = await store_target.open()
         try:
-            await _assert_release_rows(store)
+            await assert_release_rows(store)
         finally:
             await store.close()
 
@@ -157,49 +143,6 @@ class TestRelease01Database:
         with pytest.raises(StoreError, match=r"newer overage-bot \(revision schema_version 7\)"):
             await store_target.open()
         assert await run_sync(store_target, guard) == [7]
-
-
-async def _assert_release_rows(store: Store) -> None:
-    """Every row release 0.1 wrote into the fixture, read through the store's own API."""
-    done = await store.get_post("slack:C0123", "weekly:2026-11-23T09:00Z")
-    assert done is not None
-    assert (done.state, done.message_ref, done.attempts) == ("completed", "1763888400.000100", 1)
-    assert done.at == datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-    failed = await store.get_post("teams:19:abc@thread.tacv2", "weekly:2026-11-23T09:00Z")
-    assert failed is not None
-    assert (failed.state, failed.last_error) == ("released", "Bot Connector said 503")
-    keyed = await store.get_post("slack:C0123", "key:2026-W48")
-    assert keyed is not None
-    assert keyed.state == "completed"
-    last = await store.last_post()
-    assert last is not None
-    assert (last.period, last.state) == ("weekly:2026-11-30T09:00Z", "claimed")
-    assert last.lease_until == datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
-    assert await store.snapshot_count() == 2
-    latest = await store.latest_snapshot()
-    assert latest is not None
-    assert latest.taken_on == date(2026, 11, 30)
-    assert latest.rows == (
-        SnapshotRow("c-1", "Acme Ltd", 100, 160, 60),
-        SnapshotRow("c-3", "Globex", 250, 251, 1),
-        SnapshotRow("c-2", "Ünïcode Şirketi A.Ş.", None, 9, None),
-    )
-    before = await store.latest_snapshot(exclude_period="weekly:2026-11-30T09:00Z")
-    assert before is not None
-    assert [r.active_users for r in before.rows] == [150, 7]
-    conversation = await store.get_conversation("19:abc@thread.tacv2")
-    assert conversation is not None
-    assert (conversation.tenant_id, conversation.conversation) == (
-        "tenant-1",
-        {"id": "19:abc@thread.tacv2", "isGroup": True},
-    )
-    other = await store.get_conversation("19:def@thread.tacv2")
-    assert other is not None
-    assert (other.service_url, other.tenant_id, other.bot_id) == (
-        "https://smba.trafficmanager.net/amer/",
-        None,
-        None,
-    )
 
 
 async def _assert_writable(store: Store) -> None:
@@ -241,3 +184,85 @@ def test_revisions_ship_inside_the_package() -> None:
     assert location is not None
     assert location.endswith("bot/store/migrations")
     assert location.startswith("/")
+
+
+LATER_REVISION = '''"""A later revision (test only): rebuild snapshots with a new column, as a real one would."""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9000_later"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    rebuild = "always" if op.get_bind().dialect.name == "sqlite" else "auto"
+    with op.batch_alter_table("snapshots", recreate=rebuild) as batch:
+        batch.add_column(sa.Column("note", sa.Text))
+    op.create_table("later", sa.Column("id", sa.Integer, primary_key=True))
+'''
+
+
+@pytest.fixture(name="later_code")
+def _later_code(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Pretend to be a newer overage-bot: the shipped revisions plus ``9000_later``."""
+    scripts = tmp_path_factory.mktemp("code") / "migrations"
+    shutil.copytree(Path(runner.__file__).parent, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "9000_later.py").write_text(
+        LATER_REVISION.replace("{head}", HEAD), encoding="utf-8"
+    )
+    monkeypatch.setattr(runner, "_SCRIPTS", scripts)
+    return "9000_later"
+
+
+class TestLaterRevision:
+    """What the next revisions (decisions, history) rely on: a table rebuild keeps every row."""
+
+    async def test_release_01_database_through_a_rebuild(
+        self, store_target: StoreTarget, later_code: str
+    ) -> None:
+        """Release 0.1 → baseline → … → a revision that rebuilds ``snapshots``: no snapshot row is lost.
+
+        On SQLite the rebuild drops the old ``snapshots``; with foreign keys on, that would
+        cascade-delete every snapshot row, so the runner turns them off for the migration.
+        """
+        await load_release_01(store_target)
+        with capture_logs() as logs:
+            store = await store_target.open()
+        try:
+            await assert_release_rows(store)
+        finally:
+            await store.close()
+        migrated = [(m["from_version"], m["to_version"]) for m in logs if m["event"] == "store_migrated"]
+        assert migrated == [("schema_version 1", later_code)]
+        assert await run_sync(store_target, revisions) == [later_code]
+        assert "note" in await run_sync(
+            store_target, lambda c: {x["name"] for x in inspect(c).get_columns("snapshots")}
+        )
+
+    async def test_older_code_refuses_the_upgraded_database(
+        self, store_target: StoreTarget, later_code: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Upgraded by the "newer" code, the database is refused by the shipped code."""
+        store = await store_target.open()
+        await store.close()
+        monkeypatch.undo()
+        with pytest.raises(StoreError, match=f"newer overage-bot \\(revision {later_code}\\)"):
+            await store_target.open()
+
+
+def test_store_error_is_an_actionable_error() -> None:
+    """StoreError carries a message and a fix like every other error a person acts on."""
+    error = runner_error()
+    assert isinstance(error, ActionableError)
+    assert (error.message, error.remediation) == (
+        "the database at sqlite+aiosqlite:///x.db was upgraded by a newer overage-bot (revision 0099_future)",
+        "run that version of overage-bot (or a newer one), or restore a backup of the database",
+    )
+
+
+def runner_error() -> StoreError:
+    """The newer-database error for a SQLite file."""
+    return newer_database_error("sqlite+aiosqlite:///x.db", "0099_future")

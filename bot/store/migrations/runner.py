@@ -3,7 +3,7 @@
 Everything here runs on one connection inside one write transaction (``Connection.run_sync`` of
 the async engine), so a migration either lands whole or not at all:
 
-- **One migrator at a time.** PostgreSQL: ``pg_advisory_xact_lock`` first, held until commit.
+- **One migrator at a time.** PostgreSQL: ``pg_advisory_xact_lock`` (per schema) first, held until commit.
   SQLite: the transaction is ``BEGIN IMMEDIATE`` (the write lock). A replica that starts while
   another migrates waits, then finds the schema at head and does nothing.
 - **Release 0.1's databases** carry a hand-numbered ``schema_version`` table (version 1) and no
@@ -16,6 +16,7 @@ the async engine), so a migration either lands whole or not at all:
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,8 +47,10 @@ __all__ = [
 BASELINE = "0001_baseline"
 #: The last hand-numbered version (release 0.1) and what ``schema_version`` holds afterwards.
 LEGACY_VERSION, GUARD_VERSION = 1, 2
-_LOCK_KEY = 7231004  # pg_advisory_xact_lock key of the migration (any fixed number)
+_LOCK_KEY = 7231004  # pg_advisory_xact_lock's first key (any fixed number); the second is the schema
 _SCRIPTS = Path(__file__).resolve().parent  # shipped as package data, next to this module
+# Alembic announces its dialect and each step at INFO on every start; ``store_migrated`` says it once.
+logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 class NewerSchemaError(Exception):
@@ -150,7 +153,10 @@ def read_state(conn: Connection) -> SchemaState:
 def _lock(conn: Connection) -> None:
     """Serialize migrations of replicas starting at once (SQLite: BEGIN IMMEDIATE already did)."""
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+        # one lock per schema: replicas sharing a schema queue up, other schemas go on
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))"), {"key": _LOCK_KEY}
+        )
 
 
 def upgrade(conn: Connection) -> tuple[str | None, str]:
