@@ -193,3 +193,22 @@ class TestDecide:
             assert "Reopened 1: Tyrell" in _texts(calls[-1].cards[0])
             assert calls[-1].query.get("isTargetedActivity") == "true"
             assert (await bot.store.decisions.latest([_id(4)]))[_id(4)].decision == "reopened"
+
+
+class TestRedelivery:
+    """The Bot Connector delivering the same invoke twice records one decision."""
+
+    async def test_same_invoke_twice_records_once(self) -> None:
+        """One decision, one thread note; both deliveries get a card."""
+        async with run_teams_bot(companies=COMPANIES) as bot:
+            bot.clock.now = DEC_7
+            activity = card_action(
+                bot.connector.service_url, "decide", {"decision": "billed", "company": _id(2)}
+            )
+            first = await bot.send(activity)
+            second = await bot.send(activity)
+            await bot.settle()
+            assert [first.status, second.status] == [200, 200]
+            assert second.json()["type"] == "application/vnd.microsoft.card.adaptive"
+            assert await bot.store.decisions.count() == 1
+            assert len([c for c in bot.connector.messages() if c.kind == "reply"]) == 1
