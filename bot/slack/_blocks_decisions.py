@@ -180,7 +180,10 @@ def needs_action_blocks(
             handled = plural(view.counts.handled, "over-limit customer")
             return [_section(f"✅ *Nothing needs action* — all {handled} are handled.")]
         return []
-    blocks = [_section(f"*Needs action* — {plural(pending, 'customer')}, largest excess first")]
+    title = f"*Needs action* — {plural(pending, 'customer')}, largest excess first"
+    if not pending:
+        title = "✅ *Nothing needs action* any more — decided just now:"
+    blocks = [_section(title)]
     blocks.extend(_row(o, view, origin.block_id(i)) for i, o in enumerate(rows))
     if pending > NEEDS_ACTION_SHOWN:
         button = {

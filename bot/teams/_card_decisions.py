@@ -115,6 +115,8 @@ def needs_action_items(
             return [text_block(f"✅ **Nothing needs action**: all {handled} are handled.", spacing="Medium")]
         return []
     title = f"**Needs action**: {plural(pending, 'customer')}, largest excess first"
+    if not pending:
+        title = "✅ **Nothing needs action** any more. Decided just now:"
     if pending > NEEDS_ACTION_SHOWN:
         title += f" (the {NEEDS_ACTION_SHOWN} largest below; decide one and the next appears)"
     return [text_block(title, spacing="Medium"), *(_row(o, view, name_max) for o in rows)]
