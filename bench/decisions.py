@@ -19,6 +19,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -34,7 +35,7 @@ T0 = datetime(2026, 1, 1, tzinfo=UTC)
 POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 
 
-def _rows() -> list[dict[str, object]]:
+def _rows() -> list[dict[str, Any]]:
     rows = []
     for n in range(PER_COMPANY):
         for c in range(COMPANIES):
