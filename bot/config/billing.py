@@ -22,7 +22,11 @@ PostWhen = Literal["always", "needs-action", "changes"]
 
 
 class BillingSettings(BaseSettings):
-    """The billing-decision settings (a mixin of :class:`bot.config.Settings`)."""
+    """The billing-decision settings (a mixin of :class:`bot.config.Settings`).
+
+    Validator names start with ``_billing_``: a method of the same name in ``Settings`` would
+    silently replace the validator.
+    """
 
     overage_billing_cycle: Literal["monthly", "quarterly", "yearly"] = "monthly"
     overage_approvers: Annotated[tuple[str, ...], NoDecode] = ()
@@ -30,7 +34,7 @@ class BillingSettings(BaseSettings):
 
     @field_validator("overage_billing_cycle", "overage_post_when", mode="before")
     @classmethod
-    def _lower(cls, value: object, info: ValidationInfo) -> object:
+    def _billing_choice(cls, value: object, info: ValidationInfo) -> object:
         if isinstance(value, str):
             text = value.strip().lower().replace("_", "-")
             return text or cls.model_fields[str(info.field_name)].default
@@ -38,12 +42,12 @@ class BillingSettings(BaseSettings):
 
     @field_validator("overage_approvers", mode="before")
     @classmethod
-    def _approver_ids(cls, value: object) -> object:
+    def _billing_approver_ids(cls, value: object) -> object:
         return split_ids(value)
 
     @field_validator("overage_approvers")
     @classmethod
-    def _not_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+    def _billing_approvers_are_ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for item in value:
             if item.startswith("@") or any(ch.isspace() for ch in item):
                 raise ValueError(
