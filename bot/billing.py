@@ -19,7 +19,7 @@ from bot.access import id_key
 from bot.deps import Deps
 from bot.report.decisions import CHOICES, Choice, CustomerState, Decision, customer_state, decide
 from bot.report.model import Offender, OverageReport
-from bot.report.states import renewal_day
+from bot.report.states import renewal_day, with_states
 
 __all__ = [
     "CLICK_VALUE_MAX",
@@ -146,11 +146,23 @@ async def record_choice(
         return customer_state(latest, excess=offender.excess, now=now, tz=settings.tz).needs_action
 
     result = await deps.store.decisions.record(decision, delivery=delivery, allow=still_open)
-    after = await deps.service.report()
+    after = _after(report, company_id, result.latest, deps=deps)
     state = after.decisions.state(company_id) if after.decisions is not None else None
     outcome: Outcome = "already" if result.outcome == "refused" else result.outcome
     log.info("decision_" + outcome, user=user, edge=edge, company=company_id[:64], decision=decision.decision)
     return DecisionOutcome(outcome, result.latest, offender, state, after)
+
+
+def _after(report: OverageReport, company_id: str, latest: Decision | None, *, deps: Deps) -> OverageReport:
+    """The report's states with the company's latest decision in (no second Keepnet or store read)."""
+    known = report.decisions.states if report.decisions is not None else {}
+    decisions = {cid: st.decision for cid, st in known.items() if st.decision is not None}
+    if latest is not None:
+        decisions[company_id] = latest
+    settings = deps.settings
+    return with_states(
+        report, decisions, now=deps.clock(), tz=settings.tz, cycle=settings.overage_billing_cycle
+    )
 
 
 @dataclass(frozen=True)
@@ -170,7 +182,8 @@ async def reopen(
         KeepnetError: the over-limit list could not be read.
         StoreError: the database failed.
     """
-    assert deps.store is not None
+    if deps.store is None:
+        return ReopenOutcome((), ())
     report = await deps.service.report(query=text)
     user = next((uid for uid in user_ids if uid), None) or ""
     reopened: list[Offender] = []
