@@ -204,6 +204,21 @@ class TestRefusals:
             await _settle(bot)
             assert await bot.store.decisions.count() == 1
 
+    async def test_outside_the_allow_list_changes_nothing(self) -> None:
+        """OVERAGE_ALLOWED_USERS applies to the menu too: refused, nothing read or recorded."""
+        async with run_bot(
+            companies=_companies(), clock=WallClock(DEC_7), overage_allowed_users="U0ALICE"
+        ) as bot:
+            message = await _report(bot)
+            searches = bot.searches()
+            await bot.choose(
+                _row(_blocks(message), "Hooli"), f"billed:{_id(5)}", message=message, user="U0EVE"
+            )
+            await _settle(bot)
+            assert "not allowed" in bot.fake.responses()[-1]["text"].lower()
+            assert await bot.store.decisions.count() == 0
+            assert bot.searches() == searches
+
     async def test_forged_values_record_nothing(self) -> None:
         """Unknown id, a customer within its limit, an unknown decision, 10 KB of text: refused, logged once each."""
         async with run_bot(companies=_companies(), clock=WallClock(DEC_7)) as bot:
