@@ -182,6 +182,8 @@ def _fallback(report: OverageReport) -> str:
     else:
         sentence = over_limit_sentence(report.over_count, report.customer_count)
         text = f"{sentence} ({plural(report.total_excess, 'excess user')})"
+        if report.decisions is not None and not report.query:
+            text += f"; {fmt_int(report.decisions.counts.needs_action)} need action"
     if report.query:
         text += f" — find: {fit_escaped(report.query, 200)}"
     return text

@@ -49,6 +49,7 @@ def test_summary_state_column_and_needs_action_part() -> None:
     report = _states(make_report(many_companies(12)), {"c12": _billed("c12", 12), "c11": _billed("c11", 1)})
     message = build_report_message(report, tz=UTC_TZ, now=NOW)
     assert "*11* need action · 1 handled (1 billed)" in _texts(message)[0]
+    assert message["text"].endswith("; 11 need action")  # the notification text says it too
     table = next(b for b in message["blocks"] if b["type"] == "table")
     assert [c["text"] for c in table["rows"][0]] == [
         "Company",
