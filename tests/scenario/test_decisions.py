@@ -302,6 +302,10 @@ class TestReviewAndReopen:
             assert "✓ _billed Dec 2026_ by <@U0ALICE>" in _rows(replaced["blocks"])[0]["text"]["text"]
             assert len(_notes(bot, message["ts"])) == 1  # the note goes to the report's thread
             assert not _updates(bot)
+            for forged in ("x" * 10_240, '{"s": -1, "o": 0, "t": ""}', "[]"):
+                await bot.click("overage_review_next", value=forged, message_ts="1700000999.000100")
+                await _settle(bot)
+                assert "could not be read" in bot.fake.responses()[-1]["text"]
 
     async def test_reopen_for_approvers_only(self) -> None:
         """An ignored customer is reopened by an approver (ephemeral, no thread); others are refused."""
