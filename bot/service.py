@@ -26,6 +26,7 @@ from bot.keepnet.models import Company, ExportFile, ExportKind
 from bot.report.cycles import BillingCycle
 from bot.report.decisions import Decision
 from bot.report.model import OverageReport, Snapshot, build_report
+from bot.report.pricing import Pricing
 from bot.report.states import with_states
 from bot.singleflight import SingleFlight
 from bot.store.types import StoreError
@@ -70,6 +71,7 @@ class ReportService:
         cache_s: how long a fetched report may be reused.
         seat_price: price of one excess user, if configured.
         currency: ISO code for the price.
+        pricing: prices per license type, trials and locale (overrides seat_price/currency).
         snapshots: where last week's snapshot comes from (None: no week-over-week line).
         decisions: where billing decisions come from (None: reports carry no billing states).
         billing_cycle: ``OVERAGE_BILLING_CYCLE``.
@@ -88,6 +90,7 @@ class ReportService:
         cache_s: float = 60.0,
         seat_price: float | None = None,
         currency: str = "USD",
+        pricing: Pricing | None = None,
         snapshots: SnapshotSource | None = None,
         decisions: DecisionSource | None = None,
         billing_cycle: BillingCycle = "monthly",
@@ -102,6 +105,7 @@ class ReportService:
         self._cache_s = cache_s
         self._seat_price = seat_price
         self._currency = currency
+        self._pricing = pricing
         self._snapshots = snapshots
         self._decisions = decisions
         self._billing_cycle = billing_cycle
@@ -158,6 +162,7 @@ class ReportService:
             previous=previous,
             seat_price=self._seat_price,
             currency=self._currency,
+            pricing=self._pricing,
         )
         return await self._with_states(report)
 

@@ -102,6 +102,7 @@ def build_service(
         cache_s=settings.overage_cache_s,
         seat_price=settings.overage_seat_price,
         currency=settings.overage_currency,
+        pricing=settings.pricing,
         snapshots=snapshots,
         decisions=decisions,
         billing_cycle=settings.overage_billing_cycle,

@@ -18,13 +18,14 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bot.config.billing import BillingSettings
 from bot.config.checks import SLACK_CHANNEL_ID, check_http_url, is_loopback, split_ids, split_secrets
 from bot.config.errors import ConfigError
+from bot.config.pricing import PricingSettings
 
 __all__ = ["DEFAULT_KEEPNET_BASE_URL", "SLACK_CHANNEL_ID", "ConfigError", "Settings", "load_settings"]
 
 DEFAULT_KEEPNET_BASE_URL = "https://api.keepnetlabs.com"
 
 
-class Settings(BillingSettings, BaseSettings):
+class Settings(BillingSettings, PricingSettings, BaseSettings):
     """All configuration of overage-bot, read from environment variables."""
 
     model_config = SettingsConfigDict(
@@ -62,8 +63,6 @@ class Settings(BillingSettings, BaseSettings):
     overage_top_n: int = Field(default=10, ge=1, le=50)
     overage_allowed_users: Annotated[tuple[str, ...], NoDecode] = ()
     overage_allowed_channels: Annotated[tuple[str, ...], NoDecode] = ()
-    overage_seat_price: float | None = Field(default=None, ge=0)
-    overage_currency: str = Field(default="USD", min_length=3, max_length=3)
     overage_cache_s: float = Field(default=60.0, ge=0)
 
     # --- weekly post -------------------------------------------------------------------------
@@ -174,11 +173,6 @@ class Settings(BillingSettings, BaseSettings):
                 "(channel ⋯ → Get link to channel, the part after /channel/, URL-decoded)"
             )
         return value or None
-
-    @field_validator("overage_currency")
-    @classmethod
-    def _currency(cls, value: str) -> str:
-        return value.upper()
 
     @field_validator("overage_timezone")
     @classmethod

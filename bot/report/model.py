@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from bot.keepnet.models import Company
+from bot.report.pricing import Pricing, TrueUp, true_up
 
 if TYPE_CHECKING:
     from bot.report.states import DecisionView
@@ -53,6 +54,8 @@ class Offender:
     excess: int | None
     excess_pct: float | None
     license_end: datetime | None = None
+    license_type: str | None = None
+    reseller: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,9 +116,10 @@ class OverageReport:
         source: where it came from (the sandbox or the live base URL).
         query: the ``find`` text, "" for the full report.
         change: week-over-week change, or None (first run, or a filtered report).
-        seat_price: price of one excess user, when configured.
+        seat_price: price of one excess user, when configured (used when ``pricing`` is not set).
         currency: ISO currency code for the price.
         decisions: the billing state of each offender, when the store could be read.
+        pricing: prices per license type, trials, period and locale (None: ``seat_price`` for all).
     """
 
     over_count: int
@@ -131,6 +135,7 @@ class OverageReport:
     seat_price: float | None = None
     currency: str = "USD"
     decisions: DecisionView | None = None
+    pricing: Pricing | None = None
 
     @property
     def top(self) -> tuple[Offender, ...]:
@@ -143,9 +148,24 @@ class OverageReport:
         return max(0, len(self.offenders) - self.top_n)
 
     @property
+    def pricing_rule(self) -> Pricing:
+        """The pricing in force: ``pricing``, else ``seat_price`` for every license type."""
+        return self.pricing or Pricing(default_price=self.seat_price, currency=self.currency)
+
+    @property
+    def true_up(self) -> TrueUp:
+        """The billable total, by the statement's rule: trials and ignored customers left out."""
+        states = self.decisions.states if self.decisions is not None else {}
+        rows = (
+            (o.license_type, o.excess, (s := states.get(o.company_id)) is not None and s.kind == "ignored")
+            for o in self.offenders
+        )
+        return true_up(rows, self.pricing_rule)
+
+    @property
     def true_up_value(self) -> float | None:
-        """Estimated true-up: total excess × seat price, when a price is configured."""
-        return None if self.seat_price is None else self.total_excess * self.seat_price
+        """Estimated true-up amount (None when no price is configured)."""
+        return self.true_up.amount
 
 
 def _offender(company: Company) -> Offender:
@@ -160,6 +180,8 @@ def _offender(company: Company) -> Offender:
         excess=excess,
         excess_pct=pct,
         license_end=company.license_end_date,
+        license_type=company.license_type_name,
+        reseller=company.reseller_name,
     )
 
 
@@ -186,6 +208,7 @@ def build_report(
     previous: Snapshot | None = None,
     seat_price: float | None = None,
     currency: str = "USD",
+    pricing: Pricing | None = None,
 ) -> OverageReport:
     """Build the report from the companies Keepnet lists as over their limit.
 
@@ -202,6 +225,7 @@ def build_report(
         previous: last weekly snapshot, for the change line.
         seat_price: price of one excess user, if configured.
         currency: ISO code for ``seat_price``.
+        pricing: prices per license type (overrides ``seat_price``/``currency``).
 
     Returns:
         The report.
@@ -222,8 +246,9 @@ def build_report(
         source=source,
         query=query,
         change=change,
-        seat_price=seat_price,
-        currency=currency,
+        seat_price=pricing.default_price if pricing else seat_price,
+        currency=pricing.currency if pricing else currency,
+        pricing=pricing,
     )
 
 

@@ -22,7 +22,7 @@ from bot.report.formatting import (
     fmt_age,
     fmt_generated,
     fmt_int,
-    fmt_money,
+    fmt_true_up,
     no_match_over_sentence,
     over_limit_sentence,
     plural,
@@ -99,9 +99,9 @@ def _summary(report: OverageReport) -> str:
     sentence = over_limit_sentence(report.over_count, report.customer_count, strong=_bold)
     excess_word = "excess user" if report.total_excess == 1 else "excess users"
     lines = [f"{sentence} — *{fmt_int(report.total_excess)}* {excess_word}"]
-    true_up = report.true_up_value
+    true_up = fmt_true_up(report)
     if true_up is not None:
-        lines.append(f"Estimated true-up ≈ *{escape(fmt_money(true_up, report.currency))}*")
+        lines.append(f"Estimated true-up ≈ *{escape(true_up[0])}* {escape(true_up[1])}")
     if report.decisions is not None and not report.query:
         lines.append(decision_summary(report.decisions.counts))
     if report.unknown_excess_count:

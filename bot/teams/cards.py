@@ -19,7 +19,7 @@ from bot.report.formatting import (
     fmt_age,
     fmt_generated,
     fmt_int,
-    fmt_money,
+    fmt_true_up,
     no_match_over_sentence,
     over_limit_sentence,
     plural,
@@ -96,9 +96,10 @@ def _summary(report: OverageReport) -> list[dict[str, Any]]:
     sentence = over_limit_sentence(report.over_count, report.customer_count, strong=lambda s: f"**{s}**")
     excess_word = "excess user" if report.total_excess == 1 else "excess users"
     items = [text_block(f"{sentence} — **{fmt_int(report.total_excess)}** {excess_word}")]
-    if report.true_up_value is not None:
-        money = neutral(fmt_money(report.true_up_value, report.currency))
-        items.append(rich(run("Estimated true-up ≈ "), run(money, weight="Bolder")))
+    true_up = fmt_true_up(report)
+    if true_up is not None:
+        money, covers = neutral(true_up[0]), neutral(true_up[1])
+        items.append(rich(run("Estimated true-up ≈ "), run(money, weight="Bolder"), run(f" {covers}")))
     if report.decisions is not None and not report.query:
         items.append(text_block(decision_summary(report.decisions.counts, strong="**")))
     if report.unknown_excess_count:

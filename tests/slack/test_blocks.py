@@ -75,9 +75,9 @@ class TestSummary:
     def test_true_up(self) -> None:
         """A configured seat price adds the estimated true-up with the currency symbol."""
         report = make_report(many_companies(2), seat_price=10.0, currency="USD")
-        assert "Estimated true-up ≈ *$30*" in message_summary(report)
+        assert "Estimated true-up ≈ *$30.00* / month (trials excluded)" in message_summary(report)
         report = make_report(many_companies(2), seat_price=10.0, currency="CHF")
-        assert "Estimated true-up ≈ *CHF 30*" in message_summary(report)
+        assert "Estimated true-up ≈ *CHF30.00* / month" in message_summary(report)
 
     def test_no_true_up_without_price(self) -> None:
         """Without a seat price there is no true-up line."""

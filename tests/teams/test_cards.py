@@ -89,7 +89,7 @@ class TestReportCard:
         companies = [*many_companies(2), company(9, "Odd", "n/a", 5)]
         text = _all_text(_card(make_report(companies, seat_price=10.0, currency="EUR")))
         assert "**3** of 537 customers are over their license limit — **3** excess users" in text
-        assert "Estimated true-up ≈ \n€30" in text
+        assert "Estimated true-up ≈ \n€30.00\n / month (trials excluded)" in text
         assert "1 with an unreadable license limit" in text
 
     def test_table(self) -> None:
