@@ -91,7 +91,7 @@ def test_formats_frozen_header_and_filter(tmp_path: Path) -> None:
     sheet = _sheet(tmp_path, _report(_companies()))
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:O5"
-    row = list(sheet.iter_rows(min_row=2, max_row=2))[0]
+    row = next(iter(sheet.iter_rows(min_row=2, max_row=2)))
     by_name = dict(zip(STATEMENT_COLUMNS, row, strict=True))
     assert by_name["% over"].number_format == "0.0%"
     assert by_name["Excess"].number_format == "#,##0"
