@@ -60,6 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, metavar="FILE.csv", help="the file to write (default: standard output)"
     )
 
+    statement = sub.add_parser(
+        "statement", help="write the billing-ready statement (XLSX; sandbox without credentials)"
+    )
+    statement.add_argument(
+        "--out", type=Path, default=Path("out"), help="folder for the statement (default ./out)"
+    )
+    statement.add_argument("--csv", action="store_true", help="also write the same rows as CSV")
+
     package = sub.add_parser("teams-package", help="build the Teams app package (zip) to upload")
     package.add_argument(
         "--out",
@@ -104,6 +112,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli.decisions import decisions
 
         return asyncio.run(decisions(settings, since=args.since, out=args.out))
+    if command == "statement":
+        from bot.cli.statement import statement
+
+        return asyncio.run(statement(settings, out=args.out, csv=args.csv))
     if command == "teams-package":
         from bot.cli.teams_package import teams_package
 
