@@ -131,3 +131,23 @@ def test_thread_notes() -> None:
         by_id="U1",
     )
     assert decision_note(ignored, who="Ada", name="G") == "Ada ignored *G*"
+
+
+def test_a_customer_without_an_id_needs_action_and_has_no_state() -> None:
+    """No companyResourceId: counted as needing action, listed, but no state (so no menu) is kept for it."""
+    rows = [
+        Company.model_validate(
+            {"companyResourceId": "", "companyName": "No id", "numberOfUsers": "1", "targetUserCount": 9}
+        ),
+        Company.model_validate(
+            {"companyResourceId": "a", "companyName": "A", "numberOfUsers": "1", "targetUserCount": 5}
+        ),
+    ]
+    report = with_states(
+        make_report(rows), {"a": _decision("a", "ignore", 4)}, now=GENERATED, tz=UTC_TZ, cycle="monthly"
+    )
+    view = report.decisions
+    assert view is not None
+    assert (view.counts.needs_action, view.counts.ignored) == (1, 1)
+    assert [o.name for o in view.needs_action] == ["No id"]
+    assert "" not in view.states
