@@ -28,6 +28,7 @@ from bot.report.cycles import BillingCycle, BillingPeriod, cycle_period, parse_p
 __all__ = [
     "CHOICES",
     "DECISION_KINDS",
+    "NEEDS_ACTION",
     "SNOOZE_DAYS",
     "Choice",
     "Clock",

@@ -13,6 +13,7 @@ from datetime import date, datetime, tzinfo
 
 from bot.report.cycles import BillingCycle
 from bot.report.decisions import (
+    NEEDS_ACTION,
     CustomerState,
     Decision,
     DecisionCounts,
@@ -71,6 +72,17 @@ class DecisionView:
         """The state of one company of the report (None when it is not in it)."""
         return self.states.get(company_id)
 
+    def listed(self, offenders: tuple[Offender, ...], since: datetime | None) -> tuple[Offender, ...]:
+        """The customers a Needs action list shows: those that need action (a customer without an id
+        included), and, after a decision, those decided from ``since`` on (they show their new state)."""
+        shown = []
+        for offender in offenders:
+            state = self.states.get(offender.company_id) or NEEDS_ACTION
+            recent = since is not None and state.decided_at is not None and state.decided_at >= since
+            if state.needs_action or recent:
+                shown.append(offender)
+        return tuple(shown)
+
     def future_renewal(self, offender: Offender) -> date | None:
         """The renewal day when it lies in the future (the menu then offers "Snooze until renewal")."""
         day = renewal_day(offender, self.tz)
@@ -97,11 +109,14 @@ def with_states(
     Returns:
         A copy of ``report`` whose ``decisions`` is set.
     """
-    states = customer_states({o.company_id: o.excess for o in report.offenders}, latest, now=now, tz=tz)
+    excess = {o.company_id: o.excess for o in report.offenders if o.company_id}
+    states = customer_states(excess, latest, now=now, tz=tz)
+    # A customer without a usable id cannot be decided on: it needs action (and gets no menu).
+    every = [states.get(o.company_id) or NEEDS_ACTION for o in report.offenders]
     view = DecisionView(
         states=states,
-        counts=count_states(states.values()),
-        needs_action=tuple(o for o in report.offenders if states[o.company_id].needs_action),
+        counts=count_states(every),
+        needs_action=tuple(o for o, state in zip(report.offenders, every, strict=True) if state.needs_action),
         today=local_day(now, tz),
         tz=tz,
         cycle=cycle,

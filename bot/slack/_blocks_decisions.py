@@ -89,16 +89,8 @@ def parse_origin(block_id: object) -> RowsOrigin | None:
 def listed(
     view: DecisionView, offenders: tuple[Offender, ...], since: datetime | None
 ) -> tuple[Offender, ...]:
-    """The customers a list shows: those that need action, and those decided from ``since`` on (a re-render)."""
-    return tuple(
-        o
-        for o in offenders
-        if (state := view.states.get(o.company_id)) is not None
-        and (
-            state.needs_action
-            or (since is not None and state.decided_at is not None and state.decided_at >= since)
-        )
-    )
+    """The customers a list shows (see :meth:`DecisionView.listed`)."""
+    return view.listed(offenders, since)
 
 
 def decided_by(state: CustomerState) -> str:

@@ -99,15 +99,7 @@ def needs_action_items(
         name_max: longest company name shown in full.
         positive_line: say "Nothing needs action" in one line when so (the weekly post).
     """
-    rows = [
-        o
-        for o in offenders
-        if (state := view.states.get(o.company_id)) is not None
-        and (
-            state.needs_action
-            or (since is not None and state.decided_at is not None and state.decided_at >= since)
-        )
-    ][:NEEDS_ACTION_SHOWN]
+    rows = view.listed(offenders, since)[:NEEDS_ACTION_SHOWN]
     pending = view.counts.needs_action
     if not rows:
         if positive_line and offenders:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from bot.keepnet.models import Company
 from bot.report.decisions import Choice, Decision, DecisionCounts, decide
 from bot.report.states import decision_note, decision_summary, with_states
-from tests.report.builders import GENERATED, make_report, many_companies
+from tests.report.builders import GENERATED, company, make_report, many_companies
 
 UTC_TZ = ZoneInfo("UTC")
 
@@ -131,3 +134,62 @@ def test_thread_notes() -> None:
         by_id="U1",
     )
     assert decision_note(ignored, who="Ada", name="G") == "Ada ignored *G*"
+
+
+def test_a_customer_without_an_id_needs_action_and_has_no_state() -> None:
+    """No companyResourceId: counted as needing action, listed, but no state (so no menu) is kept for it."""
+    rows = [
+        Company.model_validate(
+            {"companyResourceId": "", "companyName": "No id", "numberOfUsers": "1", "targetUserCount": 9}
+        ),
+        Company.model_validate(
+            {"companyResourceId": "a", "companyName": "A", "numberOfUsers": "1", "targetUserCount": 5}
+        ),
+    ]
+    report = with_states(
+        make_report(rows), {"a": _decision("a", "ignore", 4)}, now=GENERATED, tz=UTC_TZ, cycle="monthly"
+    )
+    view = report.decisions
+    assert view is not None
+    assert (view.counts.needs_action, view.counts.ignored) == (1, 1)
+    assert [o.name for o in view.needs_action] == ["No id"]
+    assert "" not in view.states
+
+
+@given(
+    excesses=st.lists(st.integers(-5, 5_000), max_size=60),
+    picks=st.lists(
+        st.tuples(
+            st.integers(0, 59), st.sampled_from(["billed", "snooze30", "ignore"]), st.integers(0, 6_000)
+        ),
+        max_size=40,
+    ),
+    days_later=st.integers(0, 120),
+)
+def test_counts_add_up_and_needs_action_is_ordered(
+    excesses: list[int], picks: list[tuple[int, Choice, int]], days_later: int
+) -> None:
+    """Needs action + handled = every offender; the needs-action list keeps the report's order."""
+    companies = [company(i, f"C{i}", "100", 100 + e) for i, e in enumerate(excesses)]
+    report = make_report(companies)
+    latest = {
+        f"c{i}": decide(
+            choice,
+            company_id=f"c{i}",
+            excess=excess,
+            renewal=None,
+            now=GENERATED,
+            tz=UTC_TZ,
+            cycle="monthly",
+            by_id="U1",
+        )
+        for i, choice, excess in picks
+    }
+    view = with_states(
+        report, latest, now=GENERATED + timedelta(days=days_later), tz=UTC_TZ, cycle="monthly"
+    ).decisions
+    assert view is not None
+    assert view.counts.needs_action + view.counts.handled == report.over_count
+    assert len(view.needs_action) == view.counts.needs_action
+    order = [o.company_id for o in report.offenders]
+    assert [o.company_id for o in view.needs_action] == [c for c in order if view.states[c].needs_action]
