@@ -6,6 +6,7 @@
     help            the usage text
     top 25          the report showing the 25 largest offenders (1–50)
     find <text>     the report for companies matching <text>
+    statement       the billing-ready statement (XLSX) for every customer over the limit
     reopen <text>   reopen the billing decisions of the companies matching <text> (approvers)
 
 Keywords are case-insensitive; extra whitespace and newlines are ignored; HTML entities that
@@ -34,13 +35,13 @@ class Command:
     """A parsed command.
 
     Attributes:
-        kind: ``"report"``, ``"help"``, ``"reopen"`` or ``"usage_error"``.
+        kind: ``"report"``, ``"help"``, ``"reopen"``, ``"statement"`` or ``"usage_error"``.
         top_n: how many offenders to show, when ``top N`` was given.
         query: the ``find`` / ``reopen`` text ("" for the full report).
         error: for ``usage_error``, what is wrong (plain text, not escaped).
     """
 
-    kind: Literal["report", "help", "reopen", "usage_error"]
+    kind: Literal["report", "help", "reopen", "statement", "usage_error"]
     top_n: int | None = None
     query: str = ""
     error: str = ""
@@ -124,4 +125,8 @@ def parse_command(text: str) -> Command:
         return _parse_find(rest)
     if word == "reopen":
         return _parse_find(rest, word="reopen")
+    if word == "statement":
+        if rest.strip():
+            return _usage_error("`statement` takes no text: it covers every customer over the limit.")
+        return Command(kind="statement")
     return _usage_error(f"Unknown command “{_short(keyword)}”.")

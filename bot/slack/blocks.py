@@ -37,6 +37,7 @@ from bot.slack._blocks_text import escape, fit_escaped, join_names, slack_len, t
 __all__ = [
     "ACTION_EXPORT_EXCEL",
     "ACTION_REFRESH",
+    "ACTION_STATEMENT",
     "BUTTON_VALUE_MAX",
     "HEADER_MAX",
     "TEXT_BUDGET",
@@ -49,6 +50,7 @@ __all__ = [
 
 ACTION_EXPORT_EXCEL = "overage_export_excel"
 ACTION_REFRESH = "overage_refresh"
+ACTION_STATEMENT = "overage_statement"
 HEADER_MAX = 150
 TEXT_MAX = 3000
 BUTTON_VALUE_MAX = 2000
@@ -171,6 +173,7 @@ def _actions(report: OverageReport, *, export: bool) -> dict[str, Any]:
     elements = [_button("Refresh", ACTION_REFRESH, value)]
     if export:
         elements.insert(0, _button("Excel export", ACTION_EXPORT_EXCEL, value, primary=True))
+        elements.append(_button("Statement", ACTION_STATEMENT, value))
     return {"type": "actions", "elements": elements}
 
 

@@ -12,6 +12,7 @@ from bot.report.model import OverageReport, Snapshot, SnapshotRow
 from bot.slack.blocks import (
     ACTION_EXPORT_EXCEL,
     ACTION_REFRESH,
+    ACTION_STATEMENT,
     block_kit_builder_url,
     build_error_message,
     build_report_message,
@@ -271,7 +272,8 @@ class TestFooterAndButtons:
     def test_buttons_carry_query(self) -> None:
         """Excel export and Refresh carry the query and top N so the click can redo the report."""
         buttons = _buttons(_message(make_report(many_companies(3), query="acme", top_n=25)))
-        assert set(buttons) == {ACTION_EXPORT_EXCEL, ACTION_REFRESH}
+        assert set(buttons) == {ACTION_EXPORT_EXCEL, ACTION_REFRESH, ACTION_STATEMENT}
+        assert buttons[ACTION_STATEMENT]["text"]["text"] == "Statement"
         assert buttons[ACTION_EXPORT_EXCEL]["text"]["text"] == "Excel export"
         assert buttons[ACTION_REFRESH]["text"]["text"] == "Refresh"
         for button in buttons.values():

@@ -32,4 +32,5 @@ def test_registered_commands_and_actions() -> None:
         "overage_decide",
         "overage_review",
         "overage_review_next",
+        "overage_statement",
     }

@@ -1,4 +1,4 @@
-"""``/overage [help | top N | find <text> | reopen <text>]``: acknowledge at once, then post the report."""
+"""``/overage [help | top N | find <text> | reopen <text> | statement]``: acknowledge at once, then post the report."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from bot.slack.listeners._background import BackgroundWork
 from bot.slack.listeners._publish import publish_report
 from bot.slack.listeners._request_log import RequestLog
 from bot.slack.listeners.commands.reopen import reopen_command
+from bot.slack.listeners.commands.statement import statement_command
 
 __all__ = ["handle_overage"]
 
@@ -57,6 +58,9 @@ async def handle_overage(
         await reopen_command(
             ack, respond, deps, background, request=request, command=command, text=parsed.query
         )
+        return
+    if parsed.kind == "statement":
+        await statement_command(ack, respond, client, deps, background, request=request, command=command)
         return
     if parsed.kind != "report":
         text = messages.help_text() if parsed.kind == "help" else messages.usage(parsed.error)
