@@ -57,6 +57,8 @@ class SharedFile:
     channel: str | None
     thread_ts: str | None
     data: bytes
+    initial_comment: str | None = None
+    """The message text posted with the file (``files.completeUploadExternal``'s ``initial_comment``)."""
 
 
 @dataclass
@@ -272,7 +274,15 @@ class FakeSlack:
                 return {"ok": False, "error": "file_not_found"}
             title = str(item.get("title") or pending.filename)
             self.files.append(
-                SharedFile(str(item["id"]), pending.filename, title, channel, thread_ts, pending.data)
+                SharedFile(
+                    str(item["id"]),
+                    pending.filename,
+                    title,
+                    channel,
+                    thread_ts,
+                    pending.data,
+                    initial_comment=args.get("initial_comment"),
+                )
             )
             done.append({"id": item["id"], "title": title, "name": pending.filename})
         return {"ok": True, "files": done}

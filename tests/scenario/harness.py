@@ -329,6 +329,7 @@ async def run_world(
                 cache_s=config.overage_cache_s,
                 decisions=store.decisions,
                 billing_cycle=config.overage_billing_cycle,
+                pricing=config.pricing,
                 clock=wall,
             )
             deps = Deps(settings=config, service=service, store=store, clock=wall)
