@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from bot.keepnet.models import ExportKind
 from bot.report.formatting import (
     change_headline,
     fmt_age,
@@ -28,12 +27,14 @@ from bot.report.model import OverageReport, WeekChange
 from bot.report.states import decision_summary
 from bot.teams._card_decisions import needs_action_items
 from bot.teams._card_parts import join_neutral, neutral, offenders_table, rich, run, text_block
+from bot.teams.links import LinkKind
 
 __all__ = [
     "CARD_MAX_BYTES",
     "CARD_SCHEMA",
     "MAX_TABLE_ROWS",
     "VERB_EXPORT_CSV",
+    "VERB_EXPORT_STATEMENT",
     "VERB_EXPORT_XLSX",
     "build_link_card",
     "build_report_card",
@@ -48,6 +49,7 @@ MAX_TABLE_ROWS = 25
 """Offenders shown in the table (data rows; the header row comes on top), so ``top 25`` shows 25."""
 VERB_EXPORT_CSV = "export_csv"
 VERB_EXPORT_XLSX = "export_xlsx"
+VERB_EXPORT_STATEMENT = "export_statement"
 TITLE = "License overage report"
 _NAME_MAX = 60
 _QUERY_MAX = 100
@@ -182,6 +184,7 @@ def _report_card(
         actions = [
             _export_action(VERB_EXPORT_CSV, "CSV", query),
             _export_action(VERB_EXPORT_XLSX, "Excel export", query),
+            _export_action(VERB_EXPORT_STATEMENT, "Statement", ""),
         ]
     return _card(body, actions)
 
@@ -227,12 +230,12 @@ def build_report_card(
 
 
 def build_link_card(
-    *, kind: ExportKind, url: str, expires_at: datetime, tz: tzinfo, now: datetime | None = None
+    *, kind: LinkKind, url: str, expires_at: datetime, tz: tzinfo, now: datetime | None = None
 ) -> dict[str, Any]:
     """A card with the download link of an export.
 
     Args:
-        kind: ``"CSV"`` or ``"Excel"``.
+        kind: ``"CSV"``, ``"Excel"`` or ``"Statement"``.
         url: the bot-served download link.
         expires_at: when the link stops working.
         tz: the time zone for the expiry time.
@@ -241,7 +244,7 @@ def build_link_card(
     Returns:
         A small card: "Your CSV export is ready — the link works for 10 minutes (until 09:10)."
     """
-    label = "CSV export" if kind == "CSV" else "Excel export"
+    label = {"CSV": "CSV export", "Excel": "Excel export", "Statement": "billing statement"}[kind]
     until = expires_at.astimezone(tz).strftime("%H:%M")
     if now is not None:
         minutes = max(1, round((expires_at - now).total_seconds() / 60))
@@ -249,7 +252,7 @@ def build_link_card(
     else:
         validity = f"the link works until {until}"
     body = [text_block(f"Your {label} is ready — {validity}.")]
-    title = "Download CSV" if kind == "CSV" else "Download Excel file"
+    title = {"CSV": "Download CSV", "Excel": "Download Excel file", "Statement": "Download statement"}[kind]
     return _card(body, [{"type": "Action.OpenUrl", "title": title, "url": url}])
 
 

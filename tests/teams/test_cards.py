@@ -17,6 +17,7 @@ from bot.teams.cards import (
     CARD_MAX_BYTES,
     CARD_SCHEMA,
     VERB_EXPORT_CSV,
+    VERB_EXPORT_STATEMENT,
     VERB_EXPORT_XLSX,
     build_link_card,
     build_report_card,
@@ -152,17 +153,21 @@ class TestReportCard:
         assert "— find: acme" in _all_text(_card(make_report(many_companies(1), query="acme")))
 
     def test_actions_execute_with_submit_fallback(self) -> None:
-        """CSV and Excel export are Action.Execute with an Action.Submit fallback carrying the verb."""
+        """CSV, Excel export and Statement are Action.Execute with an Action.Submit fallback carrying the verb.
+
+        The statement always covers every customer over the limit, so it carries no find text.
+        """
         card = _card(make_report(many_companies(2), query="acme"))
-        assert [action["title"] for action in card["actions"]] == ["CSV", "Excel export"]
-        for action, verb in zip(card["actions"], (VERB_EXPORT_CSV, VERB_EXPORT_XLSX), strict=True):
+        assert [action["title"] for action in card["actions"]] == ["CSV", "Excel export", "Statement"]
+        verbs = (VERB_EXPORT_CSV, VERB_EXPORT_XLSX, VERB_EXPORT_STATEMENT)
+        for action, verb, query in zip(card["actions"], verbs, ("acme", "acme", ""), strict=True):
             assert action["type"] == "Action.Execute"
             assert action["verb"] == verb
-            assert action["data"] == {"q": "acme"}
+            assert action["data"] == {"q": query}
             assert action["fallback"] == {
                 "type": "Action.Submit",
                 "title": action["title"],
-                "data": {"verb": verb, "q": "acme"},
+                "data": {"verb": verb, "q": query},
             }
 
     def test_zero_offenders(self) -> None:

@@ -1,4 +1,4 @@
-"""The CSV and Excel buttons: a private, ten-minute download link for the person who clicked.
+"""The CSV, Excel and Statement buttons: a private, ten-minute download link for the person who clicked.
 
 ``Action.Execute`` arrives as an ``adaptiveCard/action`` invoke; the answer is a card returned in
 the invoke response, which Teams shows only to the clicker. Old clients send the ``Action.Submit``
@@ -16,16 +16,19 @@ from microsoft_agents.activity import AdaptiveCardInvokeResponse, ContentTypes
 from microsoft_agents.hosting.core import TurnContext
 
 from bot.deps import Deps
-from bot.keepnet.models import ExportKind
 from bot.teams.cards import build_link_card, build_text_card
 from bot.teams.handlers import messages
 from bot.teams.handlers._activity import is_personal, send_card, tenant_of
 from bot.teams.handlers.access import is_allowed
-from bot.teams.links import ExportLinks
+from bot.teams.links import ExportLinks, LinkKind
 
 __all__ = ["EXPORT_VERBS", "export_card", "handle_export_execute", "handle_export_submit"]
 
-EXPORT_VERBS: dict[str, ExportKind] = {"export_csv": "CSV", "export_xlsx": "Excel"}
+EXPORT_VERBS: dict[str, LinkKind] = {
+    "export_csv": "CSV",
+    "export_xlsx": "Excel",
+    "export_statement": "Statement",
+}
 """Card verbs and the export each one asks for."""
 
 log = structlog.get_logger(__name__)
@@ -47,7 +50,7 @@ def export_card(
 
     Args:
         context: the turn.
-        verb: ``export_csv`` or ``export_xlsx``.
+        verb: ``export_csv``, ``export_xlsx`` or ``export_statement``.
         data: the button's data (``q`` is the report's ``find`` text).
         deps: settings and clock.
         links: the link minter.
