@@ -34,6 +34,7 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/paging.py
 	$(BIN)/python bench/ack.py
+	$(BIN)/python bench/statement.py
 	$(BIN)/python bench/decisions.py
 
 clean:
