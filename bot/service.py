@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Protocol
 
 import structlog
 
@@ -24,32 +23,15 @@ from bot.exports.neutralize import export_filename, neutralize_csv_file
 from bot.keepnet.client import KeepnetClient
 from bot.keepnet.models import Company, ExportFile, ExportKind
 from bot.report.cycles import BillingCycle
-from bot.report.decisions import Decision
-from bot.report.model import OverageReport, Snapshot, build_report
+from bot.report.model import OverageReport, build_report
 from bot.report.pricing import Pricing
-from bot.report.states import with_states
+from bot.report_sources import DecisionSource, HistorySource, SnapshotSource, add_store_data
 from bot.singleflight import SingleFlight
 from bot.store.types import StoreError
 
-__all__ = ["DecisionSource", "ReportService", "SnapshotSource"]
+__all__ = ["DecisionSource", "HistorySource", "ReportService", "SnapshotSource"]
 
 log = structlog.get_logger(__name__)
-
-
-class DecisionSource(Protocol):
-    """Where each company's latest billing decision comes from (the store's decision log)."""
-
-    async def latest(self, company_ids: Iterable[str] | None = None) -> dict[str, Decision]:
-        """Each listed company's latest decision."""
-        ...
-
-
-class SnapshotSource(Protocol):
-    """Where last week's snapshot comes from (the store)."""
-
-    async def latest_snapshot(self) -> Snapshot | None:
-        """The most recent weekly snapshot, or None before the first weekly post."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -74,6 +56,7 @@ class ReportService:
         pricing: prices per license type, trials and locale (overrides seat_price/currency).
         snapshots: where last week's snapshot comes from (None: no week-over-week line).
         decisions: where billing decisions come from (None: reports carry no billing states).
+        history: the snapshot history (None: no over-since and no daily snapshot).
         billing_cycle: ``OVERAGE_BILLING_CYCLE``.
         clock: current time, aware UTC.
         monotonic: a monotonic clock for cache ages.
@@ -93,6 +76,7 @@ class ReportService:
         pricing: Pricing | None = None,
         snapshots: SnapshotSource | None = None,
         decisions: DecisionSource | None = None,
+        history: HistorySource | None = None,
         billing_cycle: BillingCycle = "monthly",
         clock: Callable[[], datetime],
         monotonic: Callable[[], float] = time.monotonic,
@@ -108,6 +92,7 @@ class ReportService:
         self._pricing = pricing
         self._snapshots = snapshots
         self._decisions = decisions
+        self._history = history
         self._billing_cycle = billing_cycle
         self._clock = clock
         self._monotonic = monotonic
@@ -145,6 +130,7 @@ class ReportService:
             KeepnetError: Keepnet could not produce the complete list.
         """
         key = query.strip()
+        cached_before = self._cache.get(key)
         fetched = await self._fetch(key, fresh=fresh)
         previous = None
         if not key and self._snapshots is not None:
@@ -164,18 +150,15 @@ class ReportService:
             currency=self._currency,
             pricing=self._pricing,
         )
-        return await self._with_states(report)
-
-    async def _with_states(self, report: OverageReport) -> OverageReport:
-        """Attach billing states; without the database the report goes out without them (logged)."""
-        if self._decisions is None:
-            return report
-        try:
-            latest = await self._decisions.latest(o.company_id for o in report.offenders if o.company_id)
-        except StoreError as exc:
-            log.warning("decisions_unavailable", error=exc.message)
-            return report
-        return with_states(report, latest, now=self._clock(), tz=self._tz, cycle=self._billing_cycle)
+        return await add_store_data(
+            report,
+            decisions=self._decisions,
+            history=self._history,
+            fresh=fetched is not cached_before,
+            now=self._clock,
+            tz=self._tz,
+            cycle=self._billing_cycle,
+        )
 
     def age_s(self, report: OverageReport) -> float:
         """How old the report's data is, in seconds (0 for a fresh fetch)."""

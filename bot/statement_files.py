@@ -88,7 +88,7 @@ async def statement_file(
         KeepnetError: Keepnet could not produce the complete list.
     """
     report = await service.report(fresh=fresh)
-    since: Mapping[str, date] = {}
+    since: Mapping[str, date] | None = None
     if history is not None:
         today = report.generated_at.astimezone(tz).date()
         try:

@@ -131,7 +131,9 @@ async def post(settings: Settings, *, channel: str | None, teams_channel: str | 
             client = await stack.enter_async_context(build_keepnet_client(settings))
         except KeepnetConfigError as exc:
             raise ConfigError(f"KEEPNET_CLIENT_ID: {exc.message} {exc.remediation}") from exc
-        service = build_service(settings, client, snapshots=store, decisions=store.decisions)
+        service = build_service(
+            settings, client, snapshots=store, decisions=store.decisions, history=store.history
+        )
         deps = Deps(settings=settings, service=service, store=store, clock=utc_now)
         destinations = _destinations(settings, deps, channel=channel, teams_channel=teams_channel)
         job = WeeklyJob(

@@ -41,7 +41,7 @@ async def _existing_store(settings: Settings, stack: AsyncExitStack) -> Store | 
             "No state database yet: State, Decided by and Over since come from the bot's history once it runs."
         )
         return None
-    store = await Store.open(settings.overage_db_url)
+    store = await Store.open(settings.overage_db_url, history_weeks=settings.overage_history_weeks)
     stack.push_async_callback(store.close)
     return store
 
@@ -72,7 +72,11 @@ async def _statement(settings: Settings, out: Path, *, csv: bool) -> int:
             sandbox=settings.uses_sandbox,
         )
         report = await service.report()
-        statement = build_statement(report, tz=settings.tz)
+        since = None
+        if store is not None:  # read the history; this command writes no snapshot
+            today = report.generated_at.astimezone(settings.tz).date()
+            since = await store.history.over_since((o.company_id for o in report.offenders), today=today)
+        statement = build_statement(report, tz=settings.tz, over_since=since)
         await asyncio.to_thread(out.mkdir, parents=True, exist_ok=True)
         written = [
             await asyncio.to_thread(write_statement_xlsx, statement, out / statement_filename(statement.day))

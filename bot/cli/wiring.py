@@ -14,7 +14,7 @@ from bot.keepnet.errors import KeepnetConfigError
 from bot.keepnet.settings import KeepnetSettings
 from bot.logging import configure_logging, register_secret
 from bot.report.model import SANDBOX_SOURCE
-from bot.service import DecisionSource, ReportService, SnapshotSource
+from bot.service import DecisionSource, HistorySource, ReportService, SnapshotSource
 
 __all__ = ["build_keepnet_client", "build_service", "keepnet_settings", "live_source", "setup_logging"]
 
@@ -80,6 +80,7 @@ def build_service(
     *,
     snapshots: SnapshotSource | None = None,
     decisions: DecisionSource | None = None,
+    history: HistorySource | None = None,
     sandbox: bool = False,
 ) -> ReportService:
     """The report service on top of a Keepnet client.
@@ -89,6 +90,7 @@ def build_service(
         client: the Keepnet client (live or sandbox).
         snapshots: the store, for week-over-week lines.
         decisions: the store's decision log, for billing states.
+        history: the store's snapshot history, for over-since and the daily snapshot.
         sandbox: label the data as the sandbox's.
 
     Returns:
@@ -105,6 +107,7 @@ def build_service(
         pricing=settings.pricing,
         snapshots=snapshots,
         decisions=decisions,
+        history=history,
         billing_cycle=settings.overage_billing_cycle,
         clock=utc_now,
     )

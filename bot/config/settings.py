@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bot.config.billing import BillingSettings
 from bot.config.checks import SLACK_CHANNEL_ID, check_http_url, is_loopback, split_ids, split_secrets
 from bot.config.errors import ConfigError
+from bot.config.history import HistorySettings
 from bot.config.pricing import PricingSettings
 
 __all__ = ["DEFAULT_KEEPNET_BASE_URL", "SLACK_CHANNEL_ID", "ConfigError", "Settings", "load_settings"]
@@ -25,7 +26,7 @@ __all__ = ["DEFAULT_KEEPNET_BASE_URL", "SLACK_CHANNEL_ID", "ConfigError", "Setti
 DEFAULT_KEEPNET_BASE_URL = "https://api.keepnetlabs.com"
 
 
-class Settings(BillingSettings, PricingSettings, BaseSettings):
+class Settings(BillingSettings, PricingSettings, HistorySettings, BaseSettings):
     """All configuration of overage-bot, read from environment variables."""
 
     model_config = SettingsConfigDict(

@@ -7,7 +7,7 @@ and terminal renderers all draw from. No I/O here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -120,6 +120,7 @@ class OverageReport:
         currency: ISO currency code for the price.
         decisions: the billing state of each offender, when the store could be read.
         pricing: prices per license type, trials, period and locale (None: ``seat_price`` for all).
+        over_since: company id → first day of its current run over the limit (from the bot's history).
     """
 
     over_count: int
@@ -136,6 +137,7 @@ class OverageReport:
     currency: str = "USD"
     decisions: DecisionView | None = None
     pricing: Pricing | None = None
+    over_since: Mapping[str, date] | None = None
 
     @property
     def top(self) -> tuple[Offender, ...]:

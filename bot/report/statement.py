@@ -147,9 +147,10 @@ def build_statement(
     Args:
         report: the report; its ``pricing_rule`` prices the rows, its ``decisions`` give the states.
         tz: the reseller's time zone (dates and "Decided at" are local).
-        over_since: company id → the first day of its current run over the limit.
+        over_since: company id → the first day of its current run over the limit (default: the
+            report's own ``over_since``).
     """
-    since = over_since or {}
+    since = over_since if over_since is not None else (report.over_since or {})
     rows = tuple(_row(o, report, since.get(o.company_id), tz) for o in report.offenders)
     total = report.true_up
     return Statement(

@@ -31,7 +31,7 @@ from bot.store import queries as queries
 from bot.store import tables as schema
 from bot.store.decisions import DecisionLog
 from bot.store.engine import create_engine
-from bot.store.history import DEFAULT_HISTORY_WEEKS, SnapshotHistory, daily_period
+from bot.store.history import DEFAULT_HISTORY_WEEKS, SnapshotHistory
 from bot.store.revisions import migrate
 from bot.store.types import ConversationRef, PostRecord, StoreError, db_error, normalize_url
 
@@ -47,7 +47,7 @@ class Store:
         self._url = url
         self.history_weeks = history_weeks
         #: Per-customer reads of the snapshots ("over since", /overage history).
-        self.history = SnapshotHistory(read=self._read)
+        self.history = SnapshotHistory(read=self._read, save=self.save_snapshot)
         self.dialect = engine.dialect.name
         #: Who holds a claim: ``hostname:pid:random`` (one per Store).
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
@@ -267,10 +267,6 @@ class Store:
             await queries.insert_snapshot(
                 conn, self._insert, taken_at=taken_at, rows=rows, period=period, keep_weeks=self.history_weeks
             )
-
-    async def save_daily_snapshot(self, taken_at: datetime, rows: Sequence[SnapshotRow]) -> None:
-        """Store the day's snapshot of a full report, unless the day (in ``taken_at``'s zone) has one."""
-        await self.save_snapshot(taken_at, rows, period=daily_period(taken_at.date()))
 
     async def latest_snapshot(self, *, exclude_period: str | None = None) -> Snapshot | None:
         """The newest weekly snapshot with its rows (None when none yet), not counting ``exclude_period``'s.

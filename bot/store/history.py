@@ -7,14 +7,16 @@ other period is a weekly post's. Week-over-week lines compare with the newest *w
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.report.history import HistoryPoint, over_since
+from bot.report.model import SnapshotRow
 from bot.store import tables as schema
 
 __all__ = ["DAILY_PREFIX", "DEFAULT_HISTORY_WEEKS", "SnapshotHistory", "daily_period", "prune_snapshots"]
@@ -24,6 +26,14 @@ DEFAULT_HISTORY_WEEKS = 104
 _CHUNK = 500
 
 Transaction = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
+
+
+class SaveSnapshot(Protocol):
+    """The store's snapshot writer."""
+
+    async def __call__(self, taken_at: datetime, rows: Sequence[SnapshotRow], *, period: str) -> None:
+        """Store a snapshot once per period."""
+        ...
 
 
 def daily_period(day: date) -> str:
@@ -61,9 +71,14 @@ async def _chunked_ids(ids: Iterable[str]) -> AsyncIterator[list[str]]:
 class SnapshotHistory:
     """Reads of the stored snapshots per customer (``store.history``)."""
 
-    def __init__(self, *, read: Transaction) -> None:
-        """Use the store's read transactions."""
+    def __init__(self, *, read: Transaction, save: SaveSnapshot) -> None:
+        """Use the store's read transactions and its snapshot writer."""
         self._read = read
+        self._save = save
+
+    async def save_daily(self, taken_at: datetime, rows: Sequence[SnapshotRow]) -> None:
+        """Keep the day's snapshot of a full report, unless the day (in ``taken_at``'s zone) has one."""
+        await self._save(taken_at, rows, period=daily_period(taken_at.date()))
 
     async def over_since(self, company_ids: Iterable[str], *, today: date) -> dict[str, date]:
         """The first day of each company's current unbroken run over the limit (today when none)."""

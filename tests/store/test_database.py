@@ -223,9 +223,9 @@ class TestSnapshots:
     async def test_one_daily_snapshot_per_day_never_counts_as_last_week(self, store: Store) -> None:
         """Daily snapshots of full reports: at most one per day, and week-over-week ignores them."""
         await store.save_snapshot(NOW - timedelta(days=7), _rows("Weekly"), period="weekly:last")
-        await store.save_daily_snapshot(NOW, _rows("Morning"))
-        await store.save_daily_snapshot(NOW + timedelta(hours=5), _rows("Afternoon"))
-        await store.save_daily_snapshot(NOW + timedelta(days=1), _rows("Tomorrow"))
+        await store.history.save_daily(NOW, _rows("Morning"))
+        await store.history.save_daily(NOW + timedelta(hours=5), _rows("Afternoon"))
+        await store.history.save_daily(NOW + timedelta(days=1), _rows("Tomorrow"))
         assert await store.snapshot_count() == 3
         latest = await store.latest_snapshot()
         assert latest is not None
