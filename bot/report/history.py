@@ -9,14 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.report.model import OverageReport
 from itertools import pairwise
 
 __all__ = [
     "SPARK_LEVELS",
     "HistoryPoint",
+    "fmt_over_since",
     "limit_changes",
     "over_since",
+    "over_since_texts",
     "sparkline",
     "weeks_between",
 ]
@@ -106,3 +112,21 @@ def by_company(rows: Iterable[tuple[str, HistoryPoint]]) -> Mapping[str, list[Hi
     for company, point in rows:
         grouped.setdefault(company, []).append(point)
     return grouped
+
+
+def fmt_over_since(since: date, today: date) -> str:
+    """The table's Over since cell: ``2026-09-14 · 12 wk``, ``2026-11-30 · 4 d``, ``today``."""
+    days = (today - since).days
+    if days <= 0:
+        return "today"
+    if days < 7:
+        return f"{since.isoformat()} · {days} d"
+    return f"{since.isoformat()} · {days // 7} wk"
+
+
+def over_since_texts(report: OverageReport, tz: tzinfo) -> dict[str, str] | None:
+    """Each offender's Over since cell, or None when the report has no history (or is a ``find``)."""
+    if report.over_since is None or report.query:
+        return None
+    today = report.generated_at.astimezone(tz).date()
+    return {company: fmt_over_since(day, today) for company, day in report.over_since.items()}

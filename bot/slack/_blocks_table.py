@@ -28,13 +28,17 @@ def _cell(text: str) -> dict[str, Any]:
     return {"type": "raw_text", "text": text}
 
 
-def _row_texts(offender: Offender, states: Mapping[str, CustomerState] | None) -> tuple[str, ...]:
-    texts = (
+def _row_texts(
+    offender: Offender, states: Mapping[str, CustomerState] | None, since: Mapping[str, str] | None
+) -> tuple[str, ...]:
+    texts: tuple[str, ...] = (
         safe_name(offender.name),
         fmt_limit(offender.limit),
         fmt_int(offender.active_users),
         fmt_excess(offender.excess, offender.excess_pct),
     )
+    if since is not None:
+        texts = (*texts, since.get(offender.company_id, "today"))
     if states is None:
         return texts
     state = states.get(offender.company_id)
@@ -42,7 +46,11 @@ def _row_texts(offender: Offender, states: Mapping[str, CustomerState] | None) -
 
 
 def offenders_table(
-    offenders: Sequence[Offender], *, budget: int, states: Mapping[str, CustomerState] | None = None
+    offenders: Sequence[Offender],
+    *,
+    budget: int,
+    states: Mapping[str, CustomerState] | None = None,
+    since: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, Any] | None, int]:
     """Build the table of offenders, as many as fit in ``budget`` characters of cell text.
 
@@ -50,15 +58,20 @@ def offenders_table(
         offenders: the offenders to show, in order.
         budget: the most characters all cells together may hold (header included).
         states: billing states by company id: adds the ``State`` column.
+        since: over-since cells by company id: adds the ``Over since`` column.
 
     Returns:
         The table block (None when not even one offender fits) and how many offenders it shows.
     """
-    header = TABLE_HEADER if states is None else (*TABLE_HEADER, "State")
+    header = (
+        *TABLE_HEADER,
+        *(("Over since",) if since is not None else ()),
+        *(("State",) if states is not None else ()),
+    )
     used = sum(len(text) for text in header)
     rows: list[list[dict[str, Any]]] = [[_cell(text) for text in header]]
     for offender in offenders[: MAX_TABLE_ROWS - 1]:
-        texts = _row_texts(offender, states)
+        texts = _row_texts(offender, states, since)
         size = sum(slack_len(text) for text in texts)
         if used + size > budget:
             break
@@ -67,5 +80,5 @@ def offenders_table(
     shown = len(rows) - 1
     if shown == 0:
         return None, 0
-    columns = list(_COLUMN_SETTINGS) if states is None else [*_COLUMN_SETTINGS, {"align": "left"}]
+    columns = list(_COLUMN_SETTINGS) + [{"align": "left"}] * (len(header) - len(TABLE_HEADER))
     return {"type": "table", "column_settings": columns, "rows": rows}, shown

@@ -27,6 +27,7 @@ from bot.report.formatting import (
     over_limit_sentence,
     plural,
 )
+from bot.report.history import over_since_texts
 from bot.report.model import OverageReport, WeekChange
 from bot.report.states import decision_summary
 from bot.slack import messages
@@ -248,7 +249,8 @@ def build_report_message(
     if top:
         budget = TEXT_BUDGET - text_length(blocks) - text_length(tail) - _HIDDEN_LINE_MAX
         states = report.decisions.states if report.decisions is not None and not report.query else None
-        table, shown = offenders_table(top, budget=min(TABLE_BUDGET, budget), states=states)
+        over = over_since_texts(report, tz)
+        table, shown = offenders_table(top, budget=min(TABLE_BUDGET, budget), states=states, since=over)
         hidden = report.over_count - shown
         if hidden > 0:  # Slack shows the table at the bottom, so this line goes in the summary
             blocks[summary_at] = _section(f"{_summary(report)}\n{_hidden_line(shown, hidden)}")

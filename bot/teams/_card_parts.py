@@ -71,13 +71,18 @@ def _row(cells: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _offender_row(
-    offender: Offender, name_max: int, states: Mapping[str, CustomerState] | None
+    offender: Offender,
+    name_max: int,
+    states: Mapping[str, CustomerState] | None,
+    since: Mapping[str, str] | None,
 ) -> dict[str, Any]:
     numbers: tuple[str, ...] = (
         fmt_limit(offender.limit),
         fmt_int(offender.active_users),
         fmt_excess(offender.excess, offender.excess_pct),
     )
+    if since is not None:
+        numbers = (*numbers, since.get(offender.company_id, "today"))
     if states is not None:
         state = states.get(offender.company_id)
         numbers = (*numbers, state.label if state is not None else "needs action")
@@ -86,7 +91,11 @@ def _offender_row(
 
 
 def offenders_table(
-    offenders: Sequence[Offender], *, name_max: int, states: Mapping[str, CustomerState] | None = None
+    offenders: Sequence[Offender],
+    *,
+    name_max: int,
+    states: Mapping[str, CustomerState] | None = None,
+    since: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """A 1.5 ``Table`` of offenders with a header row (``firstRowAsHeaders``).
 
@@ -94,22 +103,26 @@ def offenders_table(
         offenders: the rows to show (the caller caps their number).
         name_max: longest company name shown in full.
         states: billing states by company id: adds the ``State`` column.
+        since: over-since cells by company id: adds the ``Over since`` column.
 
     Returns:
         The table element.
     """
-    titles = _HEADER if states is None else (*_HEADER, "State")
+    titles = (
+        *_HEADER,
+        *(("Over since",) if since is not None else ()),
+        *(("State",) if states is not None else ()),
+    )
     header = _row([_cell(text_block(text, weight="Bolder")) for text in titles])
     right = {"horizontalCellContentAlignment": "Right"}
     columns = [{"width": 3}, {"width": 1, **right}, {"width": 1, **right}, {"width": 2, **right}]
-    if states is not None:
-        columns.append({"width": 2})
+    columns.extend({"width": 2} for _ in titles[len(_HEADER) :])
     return {
         "type": "Table",
         "firstRowAsHeaders": True,
         "showGridLines": False,
         "columns": columns,
-        "rows": [header, *(_offender_row(o, name_max, states) for o in offenders)],
+        "rows": [header, *(_offender_row(o, name_max, states, since) for o in offenders)],
     }
 
 

@@ -23,6 +23,7 @@ from bot.report.formatting import (
     over_limit_sentence,
     plural,
 )
+from bot.report.history import over_since_texts
 from bot.report.model import OverageReport, WeekChange
 from bot.report.states import decision_summary
 from bot.teams._card_decisions import needs_action_items
@@ -173,7 +174,8 @@ def _report_card(
         body.extend(needs_action)
     if rows:
         states = decided.states if decided is not None else None
-        body.append(offenders_table(report.top[:rows], name_max=name_max, states=states))
+        since = over_since_texts(report, tz)
+        body.append(offenders_table(report.top[:rows], name_max=name_max, states=states, since=since))
     hidden = report.over_count - rows
     if report.over_count and hidden:
         body.append(text_block(f"…and {fmt_int(hidden)} more in the export", isSubtle=True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -362,3 +363,15 @@ def test_block_kit_builder_url() -> None:
     prefix = "https://app.slack.com/block-kit-builder/#"
     assert url.startswith(prefix)
     assert json.loads(unquote(url[len(prefix) :])) == {"blocks": message["blocks"]}
+
+
+def test_over_since_column() -> None:
+    """With the bot's history, the table has an Over since column with date and weeks."""
+    report = make_report(many_companies(3))
+    report = dataclasses.replace(report, over_since={"c1": GENERATED.date() - timedelta(weeks=12)})
+    [table] = [b for b in _message(report)["blocks"] if b["type"] == "table"]
+    header = [cell["text"] for cell in table["rows"][0]]
+    assert header[-1] == "Over since"
+    cells = {row[0]["text"]: row[-1]["text"] for row in table["rows"][1:]}
+    assert cells["Company 1"] == f"{(GENERATED.date() - timedelta(weeks=12)).isoformat()} · 12 wk"
+    assert cells["Company 2"] == "today"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import UTC, date, datetime, timedelta
@@ -69,6 +70,10 @@ def reports(draw: st.DrawFn) -> OverageReport:
     )
     if draw(st.booleans()):
         report = with_states(report, draw(decisions(count, pool)), now=GENERATED, tz=UTC, cycle="monthly")
+    if draw(st.booleans()):  # the bot's history: an Over since column
+        days = draw(st.integers(0, 800))
+        since = {f"c{i}": GENERATED.date() - timedelta(days=(i * 7 + days) % 900) for i in range(count)}
+        report = dataclasses.replace(report, over_since=since)
     return report
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -309,6 +310,7 @@ def test_any_report_fits(pool: list[str], count: int, top_n: int, gone: int, que
     weekly=st.booleans(),
     rerender=st.booleans(),
     notice=st.one_of(st.none(), _names),
+    history=st.booleans(),
 )
 def test_any_report_with_states_fits(
     pool: list[str],
@@ -319,8 +321,9 @@ def test_any_report_with_states_fits(
     weekly: bool,
     rerender: bool,
     notice: str | None,
+    history: bool,
 ) -> None:
-    """With billing states, Needs action rows and Decide… menus, the card still stays ≤ 28 KB."""
+    """With billing states, Needs action rows, Decide… menus and Over since, the card still stays ≤ 28 KB."""
     companies = [company(i, pool[i % len(pool)], "10", 11 + i) for i in range(count)]
     kinds = ("billed", "snoozed", "ignored", "reopened")
     latest = {
@@ -340,9 +343,22 @@ def test_any_report_with_states_fits(
     report = with_states(
         make_report(companies, top_n=top_n), latest, now=GENERATED, tz=ISTANBUL, cycle="monthly"
     )
+    if history:  # the Over since column
+        over = {f"c{i}": GENERATED.date() - timedelta(days=i * 3 % 900) for i in range(count)}
+        report = dataclasses.replace(report, over_since=over)
     since = GENERATED if rerender else None
     card = build_report_card(report, tz=ISTANBUL, now=GENERATED, weekly=weekly, since=since, notice=notice)
     assert _size(card) <= CARD_MAX_BYTES
     assert all("<" not in text for text in _visible(card["body"]))
     buttons = [a for a in json.loads(json.dumps(card))["body"] if a.get("type") == "Container"]
     assert len(buttons) <= 5
+
+
+def test_over_since_column_in_the_card() -> None:
+    """The card's table gains Over since when the report carries history."""
+    report = dataclasses.replace(
+        make_report(many_companies(2)), over_since={"c2": GENERATED.date() - timedelta(days=3)}
+    )
+    text = _all_text(_card(report))
+    assert "Over since" in text
+    assert f"{(GENERATED.date() - timedelta(days=3)).isoformat()} · 3 d" in text
