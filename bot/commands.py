@@ -6,6 +6,7 @@
     help            the usage text
     top 25          the report showing the 25 largest offenders (1–50)
     find <text>     the report for companies matching <text>
+    history <text>  over since, the excess trend and decisions of matching customers
     statement       the billing-ready statement (XLSX) for every customer over the limit
     reopen <text>   reopen the billing decisions of the companies matching <text> (approvers)
 
@@ -35,13 +36,13 @@ class Command:
     """A parsed command.
 
     Attributes:
-        kind: ``"report"``, ``"help"``, ``"reopen"``, ``"statement"`` or ``"usage_error"``.
+        kind: ``"report"``, ``"help"``, ``"reopen"``, ``"history"``, ``"statement"`` or ``"usage_error"``.
         top_n: how many offenders to show, when ``top N`` was given.
         query: the ``find`` / ``reopen`` text ("" for the full report).
         error: for ``usage_error``, what is wrong (plain text, not escaped).
     """
 
-    kind: Literal["report", "help", "reopen", "statement", "usage_error"]
+    kind: Literal["report", "help", "reopen", "history", "statement", "usage_error"]
     top_n: int | None = None
     query: str = ""
     error: str = ""
@@ -82,6 +83,13 @@ def _parse_top(args: list[str]) -> Command:
     return Command(kind="report", top_n=value)
 
 
+_FIND_KINDS: dict[str, Literal["report", "reopen", "history"]] = {
+    "find": "report",
+    "reopen": "reopen",
+    "history": "history",
+}
+
+
 def _parse_find(rest: str, *, word: str = "find") -> Command:
     query = _unquote(rest.strip())
     if not query:
@@ -90,7 +98,7 @@ def _parse_find(rest: str, *, word: str = "find") -> Command:
         return _usage_error(
             f"The search text is too long ({len(query)} characters; at most {MAX_QUERY_LEN})."
         )
-    return Command(kind="reopen" if word == "reopen" else "report", query=query)
+    return Command(kind=_FIND_KINDS[word], query=query)
 
 
 def parse_command(text: str) -> Command:
@@ -125,6 +133,8 @@ def parse_command(text: str) -> Command:
         return _parse_find(rest)
     if word == "reopen":
         return _parse_find(rest, word="reopen")
+    if word == "history":
+        return _parse_find(rest, word="history")
     if word == "statement":
         if rest.strip():
             return _usage_error("`statement` takes no text: it covers every customer over the limit.")

@@ -41,6 +41,7 @@ def help_text() -> str:
         "• `/overage top 25` — show the 25 largest offenders (1–50)\n"
         "• `/overage find &lt;text&gt;` — only companies whose name matches &lt;text&gt;\n"
         "• `/overage reopen &lt;text&gt;` — billing approvers: the matching customers need action again\n"
+        "• `/overage history &lt;text&gt;` — over since, the excess trend and decisions of matching customers (only you see it)\n"
         "• `/overage statement` — the billing-ready statement (XLSX) of every customer over the limit\n"
         "• `/overage help` — this help\n"
         "The full list is in the Excel export (button under the report). Decide on a customer "

@@ -199,6 +199,22 @@ class DecisionLog:
             async for row in result:
                 yield _decision(row._mapping)
 
+    async def recent(self, company_id: str, *, limit: int = 5) -> list[Decision]:
+        """One company's newest ``limit`` decisions, newest first.
+
+        Raises:
+            StoreError: the database failed.
+        """
+        t = schema.decisions
+        query = (
+            select(t)
+            .where(t.c.company_id == company_id)
+            .order_by(t.c.decided_at.desc(), t.c.id.desc())
+            .limit(limit)
+        )
+        async with self._read() as conn:
+            return [_decision(row._mapping) for row in await conn.execute(query)]
+
     async def count(self) -> int:
         """How many decisions were ever recorded."""
         async with self._read() as conn:

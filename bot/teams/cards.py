@@ -39,6 +39,7 @@ __all__ = [
     "VERB_EXPORT_XLSX",
     "build_link_card",
     "build_report_card",
+    "build_statement_prompt_card",
     "build_text_card",
     "card_size",
 ]
@@ -256,6 +257,12 @@ def build_link_card(
     body = [text_block(f"Your {label} is ready — {validity}.")]
     title = {"CSV": "Download CSV", "Excel": "Download Excel file", "Statement": "Download statement"}[kind]
     return _card(body, [{"type": "Action.OpenUrl", "title": title, "url": url}])
+
+
+def build_statement_prompt_card() -> dict[str, Any]:
+    """The answer to ``overage statement``: a Statement button that gives the clicker a private link."""
+    body = [text_block("The billing statement (XLSX) of every customer over the license limit:")]
+    return _card(body, [_export_action(VERB_EXPORT_STATEMENT, "Statement", "")])
 
 
 def build_text_card(text: str) -> dict[str, Any]:

@@ -328,6 +328,7 @@ async def run_world(
                 tz=config.tz,
                 cache_s=config.overage_cache_s,
                 decisions=store.decisions,
+                history=store.history,
                 billing_cycle=config.overage_billing_cycle,
                 pricing=config.pricing,
                 clock=wall,

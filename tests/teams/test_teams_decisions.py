@@ -212,3 +212,28 @@ class TestRedelivery:
             assert second.json()["type"] == "application/vnd.microsoft.card.adaptive"
             assert await bot.store.decisions.count() == 1
             assert len([c for c in bot.connector.messages() if c.kind == "reply"]) == 1
+
+
+class TestHistoryAndStatementCommands:
+    """`overage history <text>` and `overage statement` in Teams."""
+
+    async def test_history_shows_decisions_and_over_since(self) -> None:
+        """After a decision, `history tyrell` names the decision, who made it, and over since."""
+        async with run_teams_bot(companies=COMPANIES) as bot:
+            bot.clock.now = DEC_7
+            await _decide(bot, "ignore", _id(4))
+            before = len(bot.connector.messages())
+            await bot.send(channel_message(bot.connector.service_url, "overage history tyrell"))
+            calls = await bot.replies(before + 1)
+            text = _texts(calls[-1].cards[0])
+            assert "**Tyrell** — over since 2026-12-07" in text
+            assert "ignored by Ada Reseller" in text
+
+    async def test_statement_command_offers_the_private_link_button(self) -> None:
+        """`overage statement` answers with a Statement button (Action.Execute export_statement)."""
+        async with run_teams_bot(companies=COMPANIES) as bot:
+            before = len(bot.connector.messages())
+            await bot.send(channel_message(bot.connector.service_url, "overage statement"))
+            calls = await bot.replies(before + 1)
+            [action] = calls[-1].cards[0]["actions"]
+            assert (action["type"], action["verb"]) == ("Action.Execute", "export_statement")

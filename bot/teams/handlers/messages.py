@@ -26,6 +26,7 @@ def help_text() -> str:
         "- `overage top 25`: show the 25 largest offenders (1–50)\n"
         "- `overage find acme`: only companies matching “acme”\n"
         "- `overage reopen acme`: billing approvers: the matching customers need action again\n"
+        "- `overage history acme`: over since, the excess trend and the decisions of matching customers\n"
         "- `overage statement`: the billing-ready statement (XLSX) of every customer over the limit\n"
         "- `overage help`: this text\n\n"
         "In a channel, mention the bot first: `@Overage overage`. "
