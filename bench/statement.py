@@ -54,7 +54,12 @@ def child(rows: int) -> dict[str, float]:
     ]
     pricing = Pricing(default_price=3.0, prices={"custom": 2.5, "enterprise": 2.0})
     report = build_report(
-        companies, customer_count=rows, top_n=10, generated_at=datetime.now(UTC), source="bench", pricing=pricing
+        companies,
+        customer_count=rows,
+        top_n=10,
+        generated_at=datetime.now(UTC),
+        source="bench",
+        pricing=pricing,
     )
     del companies
     statement = build_statement(report, tz=UTC)
