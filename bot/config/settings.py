@@ -19,6 +19,7 @@ from bot.config.billing import BillingSettings
 from bot.config.checks import SLACK_CHANNEL_ID, check_http_url, is_loopback, split_ids, split_secrets
 from bot.config.errors import ConfigError
 from bot.config.history import HistorySettings
+from bot.config.keepnet_limits import KeepnetLimitSettings
 from bot.config.pricing import PricingSettings
 
 __all__ = ["DEFAULT_KEEPNET_BASE_URL", "SLACK_CHANNEL_ID", "ConfigError", "Settings", "load_settings"]
@@ -26,7 +27,7 @@ __all__ = ["DEFAULT_KEEPNET_BASE_URL", "SLACK_CHANNEL_ID", "ConfigError", "Setti
 DEFAULT_KEEPNET_BASE_URL = "https://api.keepnetlabs.com"
 
 
-class Settings(BillingSettings, PricingSettings, HistorySettings, BaseSettings):
+class Settings(BillingSettings, PricingSettings, HistorySettings, KeepnetLimitSettings, BaseSettings):
     """All configuration of overage-bot, read from environment variables."""
 
     model_config = SettingsConfigDict(

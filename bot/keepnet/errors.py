@@ -12,7 +12,8 @@ Kept in their own module to avoid import loops. The tree::
     │   │                             or a Retry-After longer than the bot waits
     │   └── KeepnetTLSError           the server's certificate is not trusted (never retried)
     ├── KeepnetIncompleteError        paging could not produce the complete list
-    └── KeepnetResponseError          a body that is not what the API documents
+    ├── KeepnetResponseError          a body that is not what the API documents
+    └── KeepnetLimitError             pages, size or time beyond the bot's bounds (never retried)
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ __all__ = [
     "KeepnetError",
     "KeepnetIncompleteError",
     "KeepnetInvalidClientError",
+    "KeepnetLimitError",
     "KeepnetNotResellerError",
     "KeepnetRequestError",
     "KeepnetResponseError",
@@ -128,3 +130,12 @@ class KeepnetResponseError(KeepnetError):
     """The response was not in the documented shape (e.g. a JSON body where a file was expected)."""
 
     default_remediation = "Keepnet sent an unexpected response; try again, and report it if it persists."
+
+
+class KeepnetLimitError(KeepnetError):
+    """An answer Keepnet sent is beyond the bot's bounds (pages, size, time): refused, never retried."""
+
+    default_remediation = (
+        "Try again later; if it persists, report it to Keepnet. The bounds are KEEPNET_MAX_PAGES, "
+        "KEEPNET_MAX_RESPONSE_MB, KEEPNET_MAX_EXPORT_MB and KEEPNET_EXPORT_TIMEOUT_S."
+    )
