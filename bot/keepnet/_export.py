@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import codecs
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -18,7 +19,7 @@ import aiohttp
 
 from bot.clock import utc_now
 from bot.keepnet import _wire
-from bot.keepnet.errors import KeepnetLimitError, KeepnetResponseError
+from bot.keepnet.errors import ExportDiskFullError, KeepnetLimitError, KeepnetResponseError
 from bot.keepnet.models import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, ExportFile, ExportKind
 
 CHUNK_SIZE = 64 * 1024
@@ -181,9 +182,11 @@ async def stream_to_file(
                     raise too_large(f"{kind} export", max_bytes, "KEEPNET_MAX_EXPORT_MB")
                 out.write(chunk)
         sniffer.finish()
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(name)
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise ExportDiskFullError() from exc
         raise
     content_type = CSV_CONTENT_TYPE if kind == "CSV" else XLSX_CONTENT_TYPE
     return ExportFile(

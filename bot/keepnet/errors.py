@@ -13,7 +13,8 @@ Kept in their own module to avoid import loops. The tree::
     │   └── KeepnetTLSError           the server's certificate is not trusted (never retried)
     ├── KeepnetIncompleteError        paging could not produce the complete list
     ├── KeepnetResponseError          a body that is not what the API documents
-    └── KeepnetLimitError             pages, size or time beyond the bot's bounds (never retried)
+    ├── KeepnetLimitError             pages, size or time beyond the bot's bounds (never retried)
+    └── ExportDiskFullError           no space left on this server for the export's file
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 from bot.errors import ActionableError
 
 __all__ = [
+    "ExportDiskFullError",
     "KeepnetConfigError",
     "KeepnetCredentialsRejected",
     "KeepnetError",
@@ -139,3 +141,15 @@ class KeepnetLimitError(KeepnetError):
         "Try again later; if it persists, report it to Keepnet. The bounds are KEEPNET_MAX_PAGES, "
         "KEEPNET_MAX_RESPONSE_MB, KEEPNET_MAX_EXPORT_MB and KEEPNET_EXPORT_TIMEOUT_S."
     )
+
+
+class ExportDiskFullError(KeepnetError):
+    """The server's disk filled up while the export was being written (the partial file is removed)."""
+
+    default_remediation = (
+        "Free space in the bot's temporary folder (TMPDIR), or give the server or container more disk, "
+        "then try again."
+    )
+
+    def __init__(self) -> None:
+        super().__init__("There is no space left for the export on this server.")

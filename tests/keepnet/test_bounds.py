@@ -12,7 +12,7 @@ import pytest
 from structlog.testing import capture_logs
 
 from bot.keepnet.client import KeepnetClient
-from bot.keepnet.errors import KeepnetLimitError
+from bot.keepnet.errors import ExportDiskFullError, KeepnetLimitError
 from bot.report.model import build_report
 from tests.fakes.hostile_keepnet import HostileKeepnet, run_hostile_keepnet
 
@@ -143,3 +143,36 @@ def _now() -> Any:
     from datetime import UTC, datetime
 
     return datetime.now(UTC)
+
+
+class TestDisk:
+    """A full temp disk is said as such, and leaves no partial file."""
+
+    async def test_no_space_left_is_its_own_error(
+        self, hostile: HostileKeepnet, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        """ENOSPC while writing the export → ExportDiskFullError ("no space left … on this server"), no file."""
+        import errno
+        import os
+
+        real_fdopen = os.fdopen
+
+        class _Full:
+            def __init__(self, handle: Any) -> None:
+                self._handle = handle
+
+            def __enter__(self) -> _Full:
+                return self
+
+            def __exit__(self, *exc: object) -> None:
+                self._handle.close()
+
+            def write(self, data: bytes) -> int:
+                raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr("bot.keepnet._export.os.fdopen", lambda fd, mode: _Full(real_fdopen(fd, mode)))
+        async with _client(hostile) as client:
+            with pytest.raises(ExportDiskFullError, match="no space left for the export on this server"):
+                await client.export("CSV", filename="x.csv", directory=tmp_path)
+        assert await asyncio.to_thread(lambda: list(tmp_path.iterdir())) == []
+        assert hostile.requests["export"] == 1
