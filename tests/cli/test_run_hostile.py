@@ -60,7 +60,8 @@ async def test_hostile_answers_cost_little_and_the_bot_keeps_serving(
             await _overage(session, bot.url, slack)
             await slack.wait_for(
                 lambda: any(
-                    "CSV export is larger than 5 MB" in json.dumps(m) for m in slack.messages() + slack.responses()
+                    "CSV export is larger than 5 MB" in json.dumps(m)
+                    for m in slack.messages() + slack.responses()
                 ),
                 timeout_s=60,
             )
