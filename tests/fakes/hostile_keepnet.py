@@ -72,6 +72,19 @@ class HostileKeepnet:
                 "totalNumberOfRecords": 150,
                 "totalNumberOfPages": 50,
             }
+        if mode == "null_ids":
+            rows = [
+                {**_row(0), "companyResourceId": None, "companyName": "Nameless A"},
+                {**_row(0), "companyResourceId": None, "companyName": "Nameless B"},
+                _row(1),
+            ]
+            return {
+                "results": rows,
+                "pageNumber": 1,
+                "pageSize": 100,
+                "totalNumberOfRecords": 3,
+                "totalNumberOfPages": 1,
+            }
         if mode == "odd_numbers":
             rows = [
                 json.dumps(_row(1, "1e309")),
