@@ -42,7 +42,7 @@ class Settings(BillingSettings, PricingSettings, HistorySettings, KeepnetLimitSe
     keepnet_base_url: str = DEFAULT_KEEPNET_BASE_URL
     keepnet_client_id: str | None = None
     keepnet_client_secret: SecretStr | None = None
-    keepnet_page_size: int = Field(default=100, ge=1, le=1000)
+    keepnet_page_size: int = Field(default=500, ge=1, le=1000)
     keepnet_concurrency: int = Field(default=4, ge=1, le=32)
     keepnet_timeout_s: float = Field(default=30.0, gt=0, le=600)
     keepnet_max_tries: int = Field(default=4, ge=1, le=10)

@@ -20,8 +20,16 @@ from typing import Any
 
 import structlog
 
-from bot.keepnet.errors import KeepnetFilterIgnoredError, KeepnetIncompleteError, KeepnetLimitError
+from bot.keepnet.errors import (
+    KeepnetFilterIgnoredError,
+    KeepnetIncompleteError,
+    KeepnetLimitError,
+    KeepnetRequestError,
+)
 from bot.keepnet.models import Company, CompanyPage, OverLimitCompanies
+
+FALLBACK_PAGE_SIZE = 100
+"""The page size asked again when a larger first page is refused with 400 (Keepnet's UI uses 100)."""
 
 SearchPage = Callable[[int, int], Awaitable[CompanyPage]]
 """``search(page_number, page_size)`` → one page (retries and typed errors are its business)."""
@@ -30,7 +38,12 @@ _log = structlog.get_logger(__name__)
 
 
 async def fetch_complete(
-    search: SearchPage, *, page_size: int, concurrency: int, max_pages: int = 2000
+    search: SearchPage,
+    *,
+    page_size: int,
+    concurrency: int,
+    max_pages: int = 2000,
+    on_smaller_pages: Callable[[int], None] | None = None,
 ) -> OverLimitCompanies:
     """Read all pages; re-read sequentially once if the count does not match.
 
@@ -39,6 +52,8 @@ async def fetch_complete(
         page_size: the page size to ask for.
         concurrency: pages in flight at once after page 1.
         max_pages: the most pages one listing may take (``KEEPNET_MAX_PAGES``).
+        on_smaller_pages: told the page size that worked after a first page above
+            :data:`FALLBACK_PAGE_SIZE` was refused with 400 (the client keeps it from then on).
 
     Returns:
         The complete list; ``pages_read`` counts every page request made.
@@ -48,7 +63,16 @@ async def fetch_complete(
         KeepnetLimitError: page 1 claims a page size, count or number of pages that cannot be true.
         KeepnetError: a page failed for good.
     """
-    pages = await read_pages(search, page_size=page_size, concurrency=concurrency, max_pages=max_pages)
+    try:
+        pages = await read_pages(search, page_size=page_size, concurrency=concurrency, max_pages=max_pages)
+    except KeepnetRequestError:
+        if page_size <= FALLBACK_PAGE_SIZE:
+            raise
+        _log.warning("keepnet_page_size_fallback", refused=page_size, now=FALLBACK_PAGE_SIZE)
+        page_size = FALLBACK_PAGE_SIZE
+        if on_smaller_pages is not None:
+            on_smaller_pages(page_size)
+        pages = await read_pages(search, page_size=page_size, concurrency=concurrency, max_pages=max_pages)
     result = assemble(pages, reads=len(pages))
     if result is not None:
         _warn_unreadable(result)

@@ -1,10 +1,8 @@
 """Thin aiohttp client for the three Keepnet calls a Reseller needs: token, search, export.
 
-Everything about the wire (bodies, status → typed error, Retry-After, file sniffing) lives in the
-pure :mod:`bot.keepnet._wire`; this module only moves bytes and pages. Retries live in
-:mod:`bot.keepnet._retry` (tenacity, injected ``sleep`` and random source), proxies and CAs in
-:mod:`bot.keepnet._network`; the token cache uses an injected ``clock``. One semaphore per client
-caps the ``/api`` requests in flight across all concurrent calls (searches and exports alike).
+The wire (bodies, status → typed error, Retry-After) is in the pure :mod:`bot.keepnet._wire`, file
+checks in ``_export``, retries in ``_retry`` (tenacity), proxies and CAs in ``_network``, paging in
+``_paging``. One semaphore per client caps the ``/api`` requests in flight across all calls.
 """
 
 from __future__ import annotations
@@ -37,7 +35,6 @@ from bot.logging import register_secret
 
 __all__ = ["MAX_RETRY_AFTER_S", "KeepnetClient"]
 
-MAX_ERROR_BODY = _export.MAX_ERROR_BODY
 _log = structlog.get_logger(__name__)
 
 
@@ -70,7 +67,7 @@ class KeepnetClient:
         base_url: str,
         client_id: str,
         client_secret: str,
-        page_size: int = 100,
+        page_size: int = 500,
         concurrency: int = 4,
         timeout_s: float = 30.0,
         max_tries: int = 4,
@@ -179,8 +176,10 @@ class KeepnetClient:
         async def search(number: int, size: int) -> CompanyPage:
             return await self._search(page_number=number, page_size=size, text=text, over_limit=True)
 
+        keep = lambda size: setattr(self, "_page_size", size)  # noqa: E731 - a 400 on big pages: keep 100
+        size, workers, most = self._page_size, self._concurrency, self._max_pages
         result = await _paging.fetch_complete(
-            search, page_size=self._page_size, concurrency=self._concurrency, max_pages=self._max_pages
+            search, page_size=size, concurrency=workers, max_pages=most, on_smaller_pages=keep
         )
         _paging.check_name_filter(result, text, _wire.search_body(page_number=1, page_size=1, text=text))
         return result

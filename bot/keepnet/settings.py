@@ -31,7 +31,7 @@ class KeepnetSettings:
     base_url: str
     client_id: str
     client_secret: str
-    page_size: int = 100
+    page_size: int = 500
     concurrency: int = 4
     timeout_s: float = 30.0
     max_tries: int = 4

@@ -49,7 +49,7 @@ class TestValues:
         """The documented defaults apply."""
         settings = load_settings()
         assert (settings.keepnet_page_size, settings.keepnet_concurrency, settings.keepnet_timeout_s) == (
-            100,
+            500,
             4,
             30.0,
         )

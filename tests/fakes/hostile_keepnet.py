@@ -126,6 +126,13 @@ def _app(state: HostileKeepnet) -> web.Application:
                 await response.write(b'{"data": {"results": [' + b" " * state.body_bytes)
                 return response
             await asyncio.sleep(0.005)
+            if state.search_mode == "reject_big_pages" and int(body.get("pageSize", 100)) > 100:
+                problem = {
+                    "status": "INPUT_ERROR",
+                    "message": "PageSize must be between 1 and 100.",
+                    "data": None,
+                }
+                return web.json_response(problem, status=400)
             data = state.page(int(body.get("pageNumber", 1)), int(body.get("pageSize", 100)))
             if isinstance(data, str):
                 return web.Response(

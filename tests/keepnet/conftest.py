@@ -31,6 +31,7 @@ def _make_client(sleeps: SleepRecorder) -> MakeClient:
             "client_id": SANDBOX_CLIENT_ID,
             "client_secret": SANDBOX_CLIENT_SECRET,
             "sleep": sleeps,
+            "page_size": 100,  # the paging scenarios are written for pages of 100 (production asks 500)
             **overrides,
         }
         return KeepnetClient(**kwargs)

@@ -27,7 +27,13 @@ def _client(server: HostileKeepnet, **kwargs: Any) -> KeepnetClient:
     async def no_sleep(_: float) -> None:
         return None
 
-    options: dict[str, Any] = {"client_id": "id", "client_secret": "secret-123", "sleep": no_sleep, **kwargs}
+    options: dict[str, Any] = {
+        "client_id": "id",
+        "client_secret": "secret-123",
+        "sleep": no_sleep,
+        "page_size": 100,
+        **kwargs,
+    }
     return KeepnetClient(base_url=server.base_url, trust_env=False, **options)
 
 
@@ -215,3 +221,19 @@ class TestRowsWithoutId:
         report = build_report(result.companies, customer_count=3, top_n=10, generated_at=_now(), source="x")
         assert report.over_count == 3
         assert sorted(o.company_id for o in report.offenders) == ["", "", "h1"]
+
+
+class TestPageSizeFallback:
+    """KEEPNET_PAGE_SIZE 500; a first page above 100 refused with 400 is asked again with 100, once."""
+
+    async def test_refused_big_pages_fall_back_to_100_for_the_process(self, hostile: HostileKeepnet) -> None:
+        """One 400 for pageSize 500, then pages of 100 for this listing and the next; logged once."""
+        hostile.search_mode = "reject_big_pages"
+        hostile.pages = 3
+        async with _client(hostile, page_size=500) as client:
+            with capture_logs() as logs:
+                first = await client.fetch_over_limit()
+                second = await client.fetch_over_limit()
+        assert len(first.companies) == len(second.companies) == 300
+        assert hostile.requests["search"] == 1 + 3 + 3
+        assert [e["event"] for e in logs].count("keepnet_page_size_fallback") == 1
