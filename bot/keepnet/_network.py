@@ -41,8 +41,8 @@ def ssl_context(ca_bundle: Path | None) -> ssl.SSLContext | bool:
         context.load_verify_locations(cafile=str(ca_bundle))  # ... and adds ours to it
     except (OSError, ssl.SSLError) as exc:
         raise KeepnetConfigError(
-            f"KEEPNET_CA_BUNDLE {ca_bundle} cannot be read as a PEM CA bundle.",
-            remediation="Point KEEPNET_CA_BUNDLE at a readable PEM file, or unset it.",
+            f"CA_BUNDLE {ca_bundle} cannot be read as a PEM CA bundle.",
+            remediation="Point CA_BUNDLE (or KEEPNET_CA_BUNDLE) at a readable PEM file, or unset it.",
         ) from exc
     return context
 

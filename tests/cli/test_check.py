@@ -135,11 +135,20 @@ async def test_weekly_destination_without_its_chat_edge_fails(
 
 async def test_failed_check_exits_one(sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path) -> None:
     """Any failed item makes the exit code 1."""
-    env = {**check_env(sandbox, slack, tmp_path), "SLACK_BOT_TOKEN": "xoxp-not-a-bot-token"}
-    code, out, _ = await run_cli("check", env=env, cwd=tmp_path)
+    slack.scopes = "commands,chat:write"
+    code, out, _ = await run_cli("check", env=check_env(sandbox, slack, tmp_path), cwd=tmp_path)
     assert code == 1
     assert "✗ Slack token" in out
     assert out.splitlines()[-1].endswith("check(s) failed.")
+
+
+async def test_token_of_the_wrong_kind_exits_two(tmp_path: Path) -> None:
+    """A user token (xoxp-) in SLACK_BOT_TOKEN stops at start: one line naming the variable, exit 2."""
+    code, out, err = await run_cli("check", env={"SLACK_BOT_TOKEN": "xoxp-not-a-bot-token"}, cwd=tmp_path)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1, err
+    assert "SLACK_BOT_TOKEN" in err and "xoxb-" in err
+    assert "Traceback" not in err
 
 
 async def test_slack_unreachable_is_a_failed_line_not_a_crash(
