@@ -33,7 +33,14 @@ def build_parser() -> argparse.ArgumentParser:
     post.add_argument("--teams-channel", help="only this Teams channel id (19:…@thread.tacv2)")
     post.add_argument("--key", help="post at most once per key and destination (e.g. 2026-W48)")
 
-    sub.add_parser("check", help="verify Keepnet, Slack, Teams, the schedule and the database")
+    check = sub.add_parser("check", help="verify Keepnet, Slack, Teams, the schedule and the database")
+    check.add_argument(
+        "--for",
+        dest="purpose",
+        choices=("run", "post"),
+        help="what the setup is for: `run` (commands and buttons) or `post` (cron-only: no signing secret "
+        "needed); default: judged from what is set",
+    )
 
     preview = sub.add_parser(
         "preview", help="print the report and write the exports (sandbox without credentials)"
@@ -96,7 +103,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if command == "check":
         from bot.cli.check import check
 
-        return asyncio.run(check(settings))
+        return asyncio.run(check(settings, purpose=args.purpose))
     if command == "teams-package":
         from bot.cli.teams_package import teams_package
 

@@ -1,13 +1,20 @@
 """``overage-bot check``: verify the whole setup in seconds, one line per item with its fix.
 
-Exit code 0 only when every item passes, so a mistake shows today, not on Monday.
+Exit code 0 only when everything needed works, so a mistake shows today, not on Monday; a warning
+(``!``) never changes the exit code. Each item gets at most :data:`ITEM_TIMEOUT_S` seconds whatever
+``KEEPNET_TIMEOUT_S`` says, so the whole run stays under a minute. ``--for post`` checks a cron-only
+setup (``overage-bot post``, no ``run``): no signing secret or app token is needed then; without
+``--for`` the command judges from what is set.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Literal
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -15,15 +22,33 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cli.wiring import build_keepnet_client, setup_logging
 from bot.clock import utc_now
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.keepnet.errors import KeepnetError
 from bot.store.database import Store
 from bot.store.types import StoreError
 from bot.weekly.job import WeeklySchedule
 
-__all__ = ["REQUIRED_SLACK_SCOPES", "CheckLine", "check", "run_checks"]
+__all__ = [
+    "HISTORY_SCOPES",
+    "ITEM_TIMEOUT_S",
+    "REQUIRED_SLACK_SCOPES",
+    "CheckLine",
+    "Purpose",
+    "check",
+    "run_checks",
+]
 
 REQUIRED_SLACK_SCOPES = ("commands", "chat:write", "files:write")
+#: Optional scopes: with one, a replica that takes over an expired weekly claim first looks in the
+#: channel's history for the report it might have lost (see README → Optional Slack scopes).
+HISTORY_SCOPES = ("channels:history", "groups:history")
+#: The most any one item may take (Keepnet, Slack, the database, Teams each), whatever the timeouts.
+ITEM_TIMEOUT_S = 10.0
+
+Purpose = Literal["run", "post"]
+"""What the setup is for: ``run`` (serve commands and buttons) or ``post`` (cron-only posting)."""
+
+_UNREACHABLE_FIX = "check the network and HTTPS_PROXY (and NO_PROXY, CA_BUNDLE) on this host"
 
 
 @dataclass(frozen=True)
@@ -34,12 +59,13 @@ class CheckLine:
     ok: bool
     detail: str
     fix: str = ""
+    warning: bool = False
 
     def render(self) -> str:
-        """``✓ item: detail`` or ``✗ item: detail — fix: …``."""
-        mark = "✓" if self.ok else "✗"
+        """``✓ item: detail``, ``! item: detail — fix: …`` (a warning) or ``✗ item: detail — fix: …``."""
+        mark = "!" if self.warning else "✓" if self.ok else "✗"
         text = f"{mark} {self.item}: {self.detail}"
-        return f"{text} — fix: {self.fix}" if self.fix and not self.ok else text
+        return f"{text} — fix: {self.fix}" if self.fix and (self.warning or not self.ok) else text
 
 
 async def _keepnet(settings: Settings) -> CheckLine:
@@ -51,7 +77,7 @@ async def _keepnet(settings: Settings) -> CheckLine:
     return CheckLine("Keepnet", True, f"token issued, Reseller search allowed ({settings.keepnet_base_url})")
 
 
-async def _slack(settings: Settings) -> list[CheckLine]:
+async def _slack(settings: Settings, purpose: Purpose) -> list[CheckLine]:
     if settings.slack_bot_token is None:
         lines = [CheckLine("Slack", True, "not configured (SLACK_BOT_TOKEN unset): Slack is off")]
         if settings.overage_channel:
@@ -88,7 +114,7 @@ async def _slack(settings: Settings) -> list[CheckLine]:
                 "Slack token",
                 False,
                 f"Slack unreachable: {reason}",
-                "check SLACK_API_URL, the network and HTTPS_PROXY",
+                f"check SLACK_API_URL; {_UNREACHABLE_FIX}",
             )
         ]
     scopes = {s.strip() for s in str(auth.headers.get("x-oauth-scopes", "")).split(",") if s.strip()}
@@ -102,13 +128,24 @@ async def _slack(settings: Settings) -> list[CheckLine]:
             "add the missing bot scopes in the app's OAuth & Permissions page (or reinstall from manifest.yml)",
         )
     ]
-    if settings.slack_app_token is None and settings.slack_signing_secret is None:
+    lines.append(_history(scopes))
+    if settings.slack_app_token is None and settings.slack_signing_secret is None and purpose == "post":
+        lines.append(
+            CheckLine(
+                "Slack mode",
+                True,
+                "posting only (overage-bot post): no SLACK_SIGNING_SECRET or SLACK_APP_TOKEN needed; "
+                "`overage-bot run` would need one of them",
+            )
+        )
+    elif settings.slack_app_token is None and settings.slack_signing_secret is None:
         lines.append(
             CheckLine(
                 "Slack mode",
                 False,
                 "HTTP mode without SLACK_SIGNING_SECRET",
-                "set SLACK_SIGNING_SECRET (Basic Information → Signing Secret) or SLACK_APP_TOKEN for Socket Mode",
+                "set SLACK_SIGNING_SECRET (Basic Information → Signing Secret) or SLACK_APP_TOKEN for Socket "
+                "Mode; for a cron-only setup run `overage-bot check --for post`",
             )
         )
     else:
@@ -145,10 +182,29 @@ async def _membership(client: AsyncWebClient, channel: str) -> CheckLine:
         return CheckLine("Weekly channel", False, f"{channel}: {error}", "check OVERAGE_CHANNEL")
     except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
         reason = str(exc) or type(exc).__name__
-        return CheckLine(
-            "Weekly channel", False, f"{channel}: Slack unreachable: {reason}", "check the network"
-        )
+        return CheckLine("Weekly channel", False, f"{channel}: Slack unreachable: {reason}", _UNREACHABLE_FIX)
     return CheckLine("Weekly channel", True, f"{channel}: the bot can post there")
+
+
+def _history(scopes: set[str]) -> CheckLine:
+    """Which duplicate guard the weekly post has: history lookup (optional scope) or the claim alone."""
+    granted = [scope for scope in HISTORY_SCOPES if scope in scopes]
+    if granted:
+        return CheckLine(
+            "Weekly duplicate guard",
+            True,
+            f"{', '.join(granted)} granted: a replica taking over an expired claim first looks in the "
+            "channel's history for the report before posting again",
+        )
+    return CheckLine(
+        "Weekly duplicate guard",
+        True,
+        "claim only: if a replica dies between posting and recording the post, the replica that takes "
+        "over may post the report a second time",
+        "optional: grant channels:history (and groups:history for a private channel) so it looks first "
+        "(README → Optional Slack scopes)",
+        warning=True,
+    )
 
 
 def _schedule(settings: Settings) -> CheckLine:
@@ -180,34 +236,79 @@ async def _teams(settings: Settings, store: Store | None) -> list[CheckLine]:
     return [CheckLine(c.item, c.ok, c.detail, c.fix) for c in await teams_checks(settings, store)]
 
 
-async def run_checks(settings: Settings) -> list[CheckLine]:
-    """Run every check.
+async def _bounded(item: str, work: Awaitable[list[CheckLine]], timeout_s: float) -> list[CheckLine]:
+    """``work``'s lines, or one ✗ line for ``item`` when it takes longer than ``timeout_s``."""
+    try:
+        return await asyncio.wait_for(work, timeout_s)
+    except TimeoutError:
+        return [CheckLine(item, False, f"no answer within {timeout_s:g} s", _UNREACHABLE_FIX)]
+
+
+async def _listed(work: Awaitable[CheckLine]) -> list[CheckLine]:
+    return [await work]
+
+
+def judge_purpose(settings: Settings) -> Purpose:
+    """``post`` for a cron-only setup (a weekly channel, no way to receive Slack requests), else ``run``."""
+    receives = settings.slack_signing_secret or settings.slack_app_token or settings.teams_enabled
+    posts = settings.overage_channel or settings.teams_channel
+    return "post" if posts and not receives else "run"
+
+
+async def run_checks(
+    settings: Settings, *, purpose: Purpose | None = None, item_timeout_s: float = ITEM_TIMEOUT_S
+) -> list[CheckLine]:
+    """Run every check, each bounded by ``item_timeout_s``.
 
     Args:
         settings: the configuration.
+        purpose: ``run`` or ``post`` (None: judged from what is set, see :func:`judge_purpose`).
+        item_timeout_s: the most one item may take.
 
     Returns:
         One line per item.
     """
-    lines = [await _keepnet(settings)]
-    lines.extend(await _slack(settings))
+    purpose = purpose or judge_purpose(settings)
+    lines = await _bounded("Keepnet", _listed(_keepnet(settings)), item_timeout_s)
+    lines.extend(await _bounded("Slack token", _slack(settings, purpose), item_timeout_s))
     lines.append(_schedule(settings))
-    database, store = await _database(settings)
+    try:
+        database, store = await asyncio.wait_for(_database(settings), item_timeout_s)
+    except TimeoutError:
+        database = CheckLine("Database", False, f"no answer within {item_timeout_s:g} s", _UNREACHABLE_FIX)
+        store = None
     lines.append(database)
     try:
-        lines.extend(await _teams(settings, store))
+        lines.extend(await _bounded("Teams credentials", _teams(settings, store), item_timeout_s))
     finally:
         if store is not None:
             await store.close()
     return lines
 
 
-async def check(settings: Settings) -> int:
-    """Print the checks; exit code 0 only when all pass."""
+def _nothing_configured(settings: Settings) -> bool:
+    return settings.uses_sandbox and not settings.slack_enabled and not settings.teams_enabled
+
+
+async def check(settings: Settings, *, purpose: Purpose | None = None) -> int:
+    """Print the checks; exit code 0 when everything needed works (warnings do not count).
+
+    Raises:
+        ConfigError: nothing at all is configured (exit code 2).
+    """
+    if _nothing_configured(settings):
+        raise ConfigError(
+            "check: nothing is configured: set KEEPNET_CLIENT_ID and KEEPNET_CLIENT_SECRET, and "
+            "SLACK_BOT_TOKEN and/or TEAMS_CLIENT_ID (README → Setup); `overage-bot preview` works without"
+        )
     setup_logging(settings, quiet=True)
-    lines = await run_checks(settings)
+    lines = await run_checks(settings, purpose=purpose)
     for line in lines:
         print(line.render())
     failed = sum(1 for line in lines if not line.ok)
-    print("All checks passed." if not failed else f"{failed} check(s) failed.")
+    warned = sum(1 for line in lines if line.warning)
+    if failed:
+        print(f"{failed} check(s) failed.")
+    else:
+        print("All checks passed." + (f" ({warned} warning(s) above.)" if warned else ""))
     return 0 if not failed else 1

@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+import aiohttp
 import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -37,6 +38,14 @@ from bot.weekly.types import (
 __all__ = ["Destination", "PostOutcome", "WeeklyJob", "WeeklySchedule", "failure_text", "period_for"]
 
 _log = structlog.get_logger()
+
+
+def _expected(exc: BaseException) -> bool:
+    """A failure of the outside world (typed, network, timeout, a chat API's error code), not a bug."""
+    if isinstance(exc, ActionableError | StoreError | OSError | TimeoutError | aiohttp.ClientError):
+        return True
+    response = getattr(exc, "response", None)
+    return callable(getattr(response, "get", None)) and isinstance(response.get("error"), str)  # type: ignore[union-attr]
 
 
 class WeeklyJob:
@@ -233,14 +242,15 @@ class WeeklyJob:
             await self._release(name, period, "cancelled while posting (shutdown)")
             raise
         except Exception as exc:  # noqa: BLE001 - any Keepnet/chat failure: logged, claim released, retried
-            # A typed error carries its own fix; only an unexpected one needs the traceback.
-            expected = isinstance(exc, ActionableError | StoreError)
+            # An expected failure (typed, network, a chat API's error code) is one line with its type;
+            # only a bug needs the traceback.
             _log.warning(
                 "weekly_post_failed" if period.startswith("weekly:") else "post_failed",
                 destination=name,
                 period=period,
                 error=describe_error(exc),
-                exc_info=None if expected else exc,
+                error_type=type(exc).__name__,
+                exc_info=None if _expected(exc) else exc,
             )
             await self._release(name, period, describe_error(exc))
             return PostOutcome(name, "failed", error=describe_error(exc), attempts=1)
