@@ -114,6 +114,13 @@ class WeeklyJob:
         late_s = (now - occurrence).total_seconds()
         if late_s > self.schedule.grace_s:
             upcoming = self.schedule.next_runs(1, now)
+            if await self._never_posted():  # a first start: the occurrence predates the bot
+                _log.info(
+                    "weekly_post_first_start",
+                    next_run=upcoming[0].isoformat() if upcoming else None,
+                    destinations=[d.name for d in pending],
+                )
+                return []
             _log.warning(
                 "weekly_post_missed",
                 period=period,
@@ -197,6 +204,13 @@ class WeeklyJob:
             _log.info("weekly_post_retry", destination=destination.name, period=period, retry_in_s=delay)
             await self._sleep(delay)
             delay = min(delay * 2, self._max_retry_s)
+
+    async def _never_posted(self) -> bool:
+        """Whether the ledger has no weekly row at all: the bot was never running at a weekly time."""
+        try:
+            return await self._store.last_post() is None
+        except StoreError:
+            return False
 
     async def _is_completed(self, name: str, period: str) -> bool:
         """Whether the ledger shows the post done (a store failure counts as "not yet": claims decide)."""
