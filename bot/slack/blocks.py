@@ -58,7 +58,7 @@ LIST_BUDGET = 1_200
 """Most characters for each of the "Newly over" / "No longer over" name lists."""
 TITLE = "License overage report"
 _HIDDEN_LINE_MAX = 60
-"""Room kept for "Top 99 shown; …and 1,234,567 more in the attached file"."""
+"""Room kept for "Top 99 shown; …and 1,234,567 more in the attached CSV"."""
 _BUILDER_URL = "https://app.slack.com/block-kit-builder/#"
 
 
@@ -101,7 +101,7 @@ def _summary(report: OverageReport) -> str:
 
 
 def _hidden_line(shown: int, hidden: int) -> str:
-    more = f"…and {fmt_int(hidden)} more in the attached file"
+    more = f"…and {fmt_int(hidden)} more in the attached CSV"
     return f"Top {fmt_int(shown)} shown; {more}" if shown else more
 
 
