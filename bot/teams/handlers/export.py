@@ -2,8 +2,11 @@
 
 ``Action.Execute`` arrives as an ``adaptiveCard/action`` invoke; the answer is a card returned in
 the invoke response, which Teams shows only to the clicker. Old clients send the ``Action.Submit``
-fallback instead: a message with a ``value`` and no text, answered with a reply that is targeted at
-the sender outside personal chats.
+fallback instead: a message with a ``value`` and no text. In a 1:1 chat the link card is the reply;
+in a channel or group chat the link never goes there (everyone would see it, and "targeted
+messages" are a developer preview): it is delivered in a proactive 1:1 chat with the clicker, and
+the channel only hears that it was sent — or, when that chat cannot be opened, that the clicker
+should update Teams (current clients send ``Action.Execute``, whose answer only they see).
 """
 
 from __future__ import annotations
@@ -11,9 +14,15 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+import aiohttp
 import structlog
-from microsoft_agents.activity import AdaptiveCardInvokeResponse, ContentTypes
-from microsoft_agents.hosting.core import TurnContext
+from microsoft_agents.activity import (
+    AdaptiveCardInvokeResponse,
+    ChannelAccount,
+    ContentTypes,
+    ConversationParameters,
+)
+from microsoft_agents.hosting.core import CardFactory, ConnectorClientBase, MessageFactory, TurnContext
 
 from bot.deps import Deps
 from bot.keepnet.models import ExportKind
@@ -77,10 +86,44 @@ async def handle_export_execute(
 
 
 async def handle_export_submit(context: TurnContext, data: object, *, deps: Deps, links: ExportLinks) -> None:
-    """Answer the ``Action.Submit`` fallback with the link card, targeted at the sender outside 1:1 chats."""
+    """Answer the ``Action.Submit`` fallback: the link card in a 1:1 chat with the clicker, never the channel."""
     verb = data.get("verb") if isinstance(data, dict) else None
     card = export_card(context, str(verb), data, deps=deps, links=links)
-    await send_card(context, card, targeted=not is_personal(context.activity))
+    if is_personal(context.activity):
+        await send_card(context, card)
+        return
+    if await _send_privately(context, card):
+        await context.send_activity(MessageFactory.text(messages.link_sent_privately()))
+    else:
+        await context.send_activity(MessageFactory.text(messages.update_teams_for_links()))
+
+
+async def _send_privately(context: TurnContext, card: dict[str, Any]) -> bool:
+    """Open (or reuse) the 1:1 chat between the bot and the clicker and send ``card`` there."""
+    activity = context.activity
+    sender, bot = activity.from_property, activity.recipient
+    connector = context.services.get(ConnectorClientBase)  # type: ignore[type-abstract]
+    if sender is None or bot is None or connector is None:
+        return False
+    tenant = tenant_of(activity)
+    parameters = ConversationParameters(
+        is_group=False,
+        bot=ChannelAccount(id=bot.id),
+        members=[ChannelAccount(id=sender.id)],
+        tenant_id=tenant or None,
+        channel_data={"tenant": {"id": tenant}} if tenant else None,
+    )
+    try:
+        chat = await connector.conversations.create_conversation(parameters)
+        await connector.conversations.send_to_conversation(
+            chat.id, MessageFactory.attachment(CardFactory.adaptive_card(card))
+        )
+    except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+        # e.g. 403 when the person has not got the app in their personal scope
+        log.info("teams_private_chat_failed", error=str(exc)[:200], error_type=type(exc).__name__)
+        return False
+    log.info("teams_export_link_sent_privately")
+    return True
 
 
 def _invoke_verb(context: TurnContext) -> str:

@@ -6,8 +6,10 @@ __all__ = [
     "access_denied",
     "error_reply",
     "help_text",
+    "link_sent_privately",
     "unexpected_error",
     "unsupported_action",
+    "update_teams_for_links",
     "usage_error",
 ]
 
@@ -51,3 +53,16 @@ def error_reply(message: str, remediation: str) -> str:
 def unexpected_error() -> str:
     """Anything else that went wrong."""
     return "⚠️ Something went wrong while answering. Try again; if it keeps failing, ask the bot's administrator to check its logs."
+
+
+def link_sent_privately() -> str:
+    """Said in a channel after an old client's export click: the link went to a 1:1 chat."""
+    return "I sent you the download link in a private chat with me (look for Overage in your chats)."
+
+
+def update_teams_for_links() -> str:
+    """Said in a channel when an old client clicked an export button and no 1:1 chat could be opened."""
+    return (
+        "Your Teams version cannot show a private download link here, and I could not open a private chat "
+        "with you. Update Teams (or add the Overage app for yourself: Apps → Overage → Add) and click again."
+    )
