@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 import structlog
@@ -19,6 +20,7 @@ from bot.deps import Deps
 from bot.keepnet.errors import KeepnetError
 from bot.report.model import OverageReport
 from bot.slack import messages
+from bot.slack._blocks_table import has_table, tables_as_sections
 from bot.slack._blocks_text import escape
 from bot.slack.blocks import build_error_message, build_report_message
 from bot.slack.error_replies import slack_error_code
@@ -122,9 +124,7 @@ class SlackChannelPoster:
             report, tz=self._deps.settings.tz, now=self._deps.clock(), cached=cached
         )
         try:
-            response = await self._client.chat_postMessage(
-                channel=self.channel, text=message["text"], blocks=message["blocks"], unfurl_links=False
-            )
+            response = await self._post_summary(message)
         except SlackApiError as exc:
             typed = post_error(exc, channel=self.channel)
             if typed is None:
@@ -154,6 +154,27 @@ class SlackChannelPoster:
             await self._thread_note(ts, messages.upload_failed(reason))
             return Posted(channel=self.channel, ts=ts, file_error=reason)
         return Posted(channel=self.channel, ts=ts)
+
+    async def _post_summary(self, message: dict[str, Any]) -> Any:
+        """``chat.postMessage``; once more with the table as sections if Slack answers ``invalid_blocks``."""
+        try:
+            return await self._client.chat_postMessage(
+                channel=self.channel, text=message["text"], blocks=message["blocks"], unfurl_links=False
+            )
+        except SlackApiError as exc:
+            if slack_error_code(exc) != "invalid_blocks" or not has_table(message["blocks"]):
+                raise
+            log.warning(
+                "slack_table_refused",
+                channel=self.channel,
+                detail=str(exc.response.get("errors") or "")[:300],
+            )
+        return await self._client.chat_postMessage(
+            channel=self.channel,
+            text=message["text"],
+            blocks=tables_as_sections(message["blocks"]),
+            unfurl_links=False,
+        )
 
     async def _thread_note(self, ts: str, text: str) -> None:
         """Reply in the summary's thread; best effort (the report is already out)."""

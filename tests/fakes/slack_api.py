@@ -10,7 +10,9 @@ Failures are switches on the :class:`FakeSlack` object, flipped between calls:
 ``upload_failures`` + ``upload_status`` (the raw upload POST), ``ratelimited`` (429 + Retry-After
 per method), ``non_members`` (``conversations.info`` ``is_member``) and ``scopes`` (the
 ``x-oauth-scopes`` header of ``auth.test``). ``chat.scheduleMessage`` fails like
-``chat.postMessage`` for channels in ``channel_errors``.
+``chat.postMessage`` for channels in ``channel_errors``. ``reject_tables`` makes ``chat.postMessage``
+and ``chat.update`` answer ``invalid_blocks`` (with Slack's ``errors`` and ``response_metadata``
+pointers) for a message holding a ``table`` block, as a workspace or client without tables may.
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ class FakeSlack:
     upload_failures: int = 0
     upload_status: int = 500
     scopes: str = "commands,chat:write,files:write"
+    reject_tables: bool = False
     scheduled: dict[str, dict[str, Any]] = field(default_factory=dict)
     _pending: dict[str, _Pending] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -198,8 +201,27 @@ class FakeSlack:
         error = self.channel_errors.get(channel)
         return None if error is None else {"ok": False, "error": error}
 
+    def _blocks_error(self, args: dict[str, Any]) -> dict[str, Any] | None:
+        blocks = args.get("blocks")
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+        if not self.reject_tables or not isinstance(blocks, list):
+            return None
+        bad = [
+            i for i, block in enumerate(blocks) if isinstance(block, dict) and block.get("type") == "table"
+        ]
+        if not bad:
+            return None
+        pointers = [f"[ERROR] unsupported type: table [json-pointer:/blocks/{i}/type]" for i in bad]
+        return {
+            "ok": False,
+            "error": "invalid_blocks",
+            "errors": [f"unsupported type: table [json-pointer:/blocks/{i}/type]" for i in bad],
+            "response_metadata": {"messages": pointers},
+        }
+
     def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
-        error = self._channel_error(args.get("channel"))
+        error = self._channel_error(args.get("channel")) or self._blocks_error(args)
         if error is not None:
             return error
         if not args.get("text") and not args.get("blocks"):
@@ -227,6 +249,9 @@ class FakeSlack:
         return error or {"ok": True, "message_ts": self._next_ts()}
 
     def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        error = self._blocks_error(args)
+        if error is not None:
+            return error
         return {
             "ok": True,
             "channel": args.get("channel"),
