@@ -17,35 +17,27 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-import aiohttp
 import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import utc_now
-from bot.errors import ActionableError
 from bot.report.model import OverageReport, compare_with_snapshot, snapshot_rows
 from bot.store.database import Store, StoreError
 from bot.weekly.notice import give_up, release_claim
+from bot.weekly.recovery import find_lost_post
 from bot.weekly.types import (
     Destination,
     PostOutcome,
     WeeklySchedule,
     describe_error,
     failure_text,
+    is_expected_failure,
     period_for,
 )
 
 __all__ = ["Destination", "PostOutcome", "WeeklyJob", "WeeklySchedule", "failure_text", "period_for"]
 
 _log = structlog.get_logger()
-
-
-def _expected(exc: BaseException) -> bool:
-    """A failure of the outside world (typed, network, timeout, a chat API's error code), not a bug."""
-    if isinstance(exc, ActionableError | StoreError | OSError | TimeoutError | aiohttp.ClientError):
-        return True
-    response = getattr(exc, "response", None)
-    return callable(getattr(response, "get", None)) and isinstance(response.get("error"), str)  # type: ignore[union-attr]
 
 
 class WeeklyJob:
@@ -115,11 +107,7 @@ class WeeklyJob:
         if late_s > self.schedule.grace_s:
             upcoming = self.schedule.next_runs(1, now)
             if await self._never_posted():  # a first start: the occurrence predates the bot
-                _log.info(
-                    "weekly_post_first_start",
-                    next_run=upcoming[0].isoformat() if upcoming else None,
-                    destinations=[d.name for d in pending],
-                )
+                _log.info("weekly_post_first_start", next_run=upcoming[0].isoformat() if upcoming else None)
                 return []
             _log.warning(
                 "weekly_post_missed",
@@ -233,6 +221,7 @@ class WeeklyJob:
         """One claim → report → renew the claim → post → complete round; raises only on cancellation."""
         name = destination.name
         try:
+            prior = await self._store.get_post(name, period)
             won = await self._store.claim(name, period, lease_s=self._lease_s, now=self._clock())
             if not won:
                 record = await self._store.get_post(name, period)
@@ -245,6 +234,11 @@ class WeeklyJob:
             if state == "completed" or record is None:
                 return PostOutcome(name, "already_posted")
             return PostOutcome(name, "claimed_elsewhere", lease_until=record.lease_until)
+        if prior is not None and prior.state == "claimed":  # took over a claim whose holder died
+            found = await find_lost_post(destination, period)
+            if found:
+                await self._complete(name, period, found)
+                return PostOutcome(name, "already_posted", message_ref=found, attempts=1)
         try:
             report = await self._fresh_report(period)
             # Keepnet may have been slow: renew the lease, and never post on a claim already lost.
@@ -264,18 +258,21 @@ class WeeklyJob:
                 period=period,
                 error=describe_error(exc),
                 error_type=type(exc).__name__,
-                exc_info=None if _expected(exc) else exc,
+                exc_info=None if is_expected_failure(exc) else exc,
             )
             await self._release(name, period, describe_error(exc))
             return PostOutcome(name, "failed", error=describe_error(exc), attempts=1)
-        try:
-            await self._store.complete(name, period, message_ref=message_ref, now=self._clock())
-        except StoreError as exc:  # the message is out; do not post it again
-            _log.error("weekly_post_complete_failed", destination=name, period=period, error=str(exc))
+        await self._complete(name, period, message_ref)
         _log.info("weekly_post_sent", destination=name, period=period, message_ref=message_ref)
         if snapshot:
             await self._save_snapshot(report, period)
         return PostOutcome(name, "posted", message_ref=message_ref, attempts=1)
+
+    async def _complete(self, name: str, period: str, message_ref: str) -> None:
+        try:
+            await self._store.complete(name, period, message_ref=message_ref, now=self._clock())
+        except StoreError as exc:  # the message is out; do not post it again
+            _log.error("weekly_post_complete_failed", destination=name, period=period, error=str(exc))
 
     async def _fresh_report(self, period: str) -> OverageReport:
         """A fresh report whose week-over-week line compares with the snapshot *before* this period."""

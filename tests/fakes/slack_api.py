@@ -13,6 +13,12 @@ per method), ``non_members`` (``conversations.info`` ``is_member``) and ``scopes
 ``chat.postMessage`` for channels in ``channel_errors``. ``reject_tables`` makes ``chat.postMessage``
 and ``chat.update`` answer ``invalid_blocks`` (with Slack's ``errors`` and ``response_metadata``
 pointers) for a message holding a ``table`` block, as a workspace or client without tables may.
+
+``conversations.history`` (GET or POST) needs ``channels:history`` for a ``C…`` channel and
+``groups:history`` for a ``G…`` one in ``scopes`` (else ``missing_scope`` with ``needed`` and
+``provided``); it returns the channel's top-level messages newest first, after ``oldest``, paged by
+``limit`` and ``cursor`` (``has_more``, ``response_metadata.next_cursor``), and a message's
+``metadata`` only with ``include_all_metadata`` — the less convenient reading of Slack's docs.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
@@ -153,7 +160,8 @@ class FakeSlack:
 
     # --- handlers ----------------------------------------------------------------------------
     def _next_ts(self) -> str:
-        return f"1700000{next(self._ids):03d}.000100"
+        """A message ``ts`` as Slack makes them: the Unix time of the post, unique within the workspace."""
+        return f"{int(time.time())}.{next(self._ids):06d}"
 
     async def _record(self, request: web.Request, method: str) -> Call:
         body = await request.read()
@@ -230,6 +238,45 @@ class FakeSlack:
         self.posted.append({**args, "ts": ts})
         message = {"type": "message", "user": BOT_USER_ID, "ts": ts, "text": args.get("text", "")}
         return {"ok": True, "channel": args["channel"], "ts": ts, "message": message}
+
+    def _m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel") or "")
+        needed = "groups:history" if channel.startswith("G") else "channels:history"
+        granted = {scope.strip() for scope in self.scopes.split(",")}
+        if needed not in granted:
+            return {"ok": False, "error": "missing_scope", "needed": needed, "provided": self.scopes}
+        error = self._channel_error(channel)
+        if error is not None:
+            return error
+        oldest = float(args.get("oldest") or 0)
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        top_level = [
+            m
+            for m in reversed(self.posted)
+            if m.get("channel") == channel and not m.get("thread_ts") and float(m["ts"]) > oldest
+        ]
+        limit = max(1, min(int(args.get("limit") or 100), 999))
+        start = int(str(args.get("cursor") or "off:0").removeprefix("off:") or 0)
+        page = top_level[start : start + limit]
+        messages = []
+        for posted in page:
+            message = {
+                "type": "message",
+                "user": BOT_USER_ID,
+                "bot_id": "B0OVERAGE",
+                "text": posted.get("text", ""),
+                "ts": posted["ts"],
+            }
+            if with_metadata and isinstance(posted.get("metadata"), dict):
+                message["metadata"] = posted["metadata"]
+            messages.append(message)
+        more = start + limit < len(top_level)
+        return {
+            "ok": True,
+            "messages": messages,
+            "has_more": more,
+            "response_metadata": {"next_cursor": f"off:{start + limit}" if more else ""},
+        }
 
     def _m_chat_scheduleMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         error = self._channel_error(args.get("channel"))
@@ -340,6 +387,7 @@ def _build_app(fake: FakeSlack) -> web.Application:
     app.add_routes(
         [
             web.post("/api/{method}", fake.api),
+            web.get("/api/{method}", fake.api),
             web.post("/upload/{file_id}", fake.upload),
             web.post("/respond/{name}", fake.respond),
             web.get("/link", fake.link),
