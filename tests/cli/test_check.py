@@ -144,10 +144,11 @@ async def test_failed_check_exits_one(sandbox: RunningSandbox, slack: FakeSlack,
 
 async def test_token_of_the_wrong_kind_exits_two(tmp_path: Path) -> None:
     """A user token (xoxp-) in SLACK_BOT_TOKEN stops at start: one line naming the variable, exit 2."""
-    code, out, err = await run_cli("check", env={"SLACK_BOT_TOKEN": "xoxp-not-a-bot-token"}, cwd=tmp_path)
+    code, _, err = await run_cli("check", env={"SLACK_BOT_TOKEN": "xoxp-not-a-bot-token"}, cwd=tmp_path)
     assert code == 2
     assert len(err.strip().splitlines()) == 1, err
-    assert "SLACK_BOT_TOKEN" in err and "xoxb-" in err
+    assert "SLACK_BOT_TOKEN" in err
+    assert "xoxb-" in err
     assert "Traceback" not in err
 
 

@@ -60,7 +60,8 @@ async def test_nothing_configured_is_a_configuration_error(tmp_path: Path) -> No
     assert code == 2
     assert out == ""
     assert len(err.strip().splitlines()) == 1, err
-    assert "nothing is configured" in err and "KEEPNET_CLIENT_ID" in err
+    assert "nothing is configured" in err
+    assert "KEEPNET_CLIENT_ID" in err
     assert "Traceback" not in err
 
 
