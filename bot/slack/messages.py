@@ -39,7 +39,8 @@ def help_text() -> str:
         "• `/overage top 25` — show the 25 largest offenders (1–50)\n"
         "• `/overage find &lt;text&gt;` — only companies whose name matches &lt;text&gt;\n"
         "• `/overage help` — this help\n"
-        "The full list is in the Excel export (button under the report)."
+        "The full list is in the attached CSV in the report's thread "
+        "(or the *Excel export* button under the report)."
     )
 
 
