@@ -14,11 +14,7 @@ per method), ``non_members`` (``conversations.info`` ``is_member``) and ``scopes
 and ``chat.update`` answer ``invalid_blocks`` (with Slack's ``errors`` and ``response_metadata``
 pointers) for a message holding a ``table`` block, as a workspace or client without tables may.
 
-``conversations.history`` (GET or POST) needs ``channels:history`` for a ``C…`` channel and
-``groups:history`` for a ``G…`` one in ``scopes`` (else ``missing_scope`` with ``needed`` and
-``provided``); it returns the channel's top-level messages newest first, after ``oldest``, paged by
-``limit`` and ``cursor`` (``has_more``, ``response_metadata.next_cursor``), and a message's
-``metadata`` only with ``include_all_metadata`` — the less convenient reading of Slack's docs.
+``conversations.history`` (GET or POST): see :mod:`tests.fakes._slack_parts`.
 """
 
 from __future__ import annotations
@@ -34,45 +30,17 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.fakes._slack_parts import (
+    BOT_USER_ID,
+    Call,
+    SharedFile,
+    _Pending,
+    blocks_error,
+    complete_upload,
+    history,
+)
+
 __all__ = ["BOT_USER_ID", "Call", "FakeSlack", "SharedFile", "run_fake_slack"]
-
-BOT_USER_ID = "U0OVERAGE"
-
-
-@dataclass(frozen=True)
-class Call:
-    """One recorded request to the fake.
-
-    Attributes:
-        method: the Web API method (``chat.postMessage``), ``upload`` or ``respond``.
-        args: query, form and JSON arguments merged.
-        headers: the request headers.
-        body: the raw request body.
-    """
-
-    method: str
-    args: dict[str, Any]
-    headers: dict[str, str]
-    body: bytes
-
-
-@dataclass(frozen=True)
-class SharedFile:
-    """A file completed with ``files.completeUploadExternal``: what a person would see."""
-
-    file_id: str
-    filename: str
-    title: str
-    channel: str | None
-    thread_ts: str | None
-    data: bytes
-
-
-@dataclass
-class _Pending:
-    filename: str
-    length: int
-    data: bytes | None = None
 
 
 @dataclass
@@ -209,25 +177,6 @@ class FakeSlack:
         error = self.channel_errors.get(channel)
         return None if error is None else {"ok": False, "error": error}
 
-    def _blocks_error(self, args: dict[str, Any]) -> dict[str, Any] | None:
-        blocks = args.get("blocks")
-        if isinstance(blocks, str):
-            blocks = json.loads(blocks)
-        if not self.reject_tables or not isinstance(blocks, list):
-            return None
-        bad = [
-            i for i, block in enumerate(blocks) if isinstance(block, dict) and block.get("type") == "table"
-        ]
-        if not bad:
-            return None
-        pointers = [f"[ERROR] unsupported type: table [json-pointer:/blocks/{i}/type]" for i in bad]
-        return {
-            "ok": False,
-            "error": "invalid_blocks",
-            "errors": [f"unsupported type: table [json-pointer:/blocks/{i}/type]" for i in bad],
-            "response_metadata": {"messages": pointers},
-        }
-
     def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         error = self._channel_error(args.get("channel")) or self._blocks_error(args)
         if error is not None:
@@ -239,44 +188,11 @@ class FakeSlack:
         message = {"type": "message", "user": BOT_USER_ID, "ts": ts, "text": args.get("text", "")}
         return {"ok": True, "channel": args["channel"], "ts": ts, "message": message}
 
+    def _blocks_error(self, args: dict[str, Any]) -> dict[str, Any] | None:
+        return blocks_error(args) if self.reject_tables else None
+
     def _m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
-        channel = str(args.get("channel") or "")
-        needed = "groups:history" if channel.startswith("G") else "channels:history"
-        granted = {scope.strip() for scope in self.scopes.split(",")}
-        if needed not in granted:
-            return {"ok": False, "error": "missing_scope", "needed": needed, "provided": self.scopes}
-        error = self._channel_error(channel)
-        if error is not None:
-            return error
-        oldest = float(args.get("oldest") or 0)
-        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
-        top_level = [
-            m
-            for m in reversed(self.posted)
-            if m.get("channel") == channel and not m.get("thread_ts") and float(m["ts"]) > oldest
-        ]
-        limit = max(1, min(int(args.get("limit") or 100), 999))
-        start = int(str(args.get("cursor") or "off:0").removeprefix("off:") or 0)
-        page = top_level[start : start + limit]
-        messages = []
-        for posted in page:
-            message = {
-                "type": "message",
-                "user": BOT_USER_ID,
-                "bot_id": "B0OVERAGE",
-                "text": posted.get("text", ""),
-                "ts": posted["ts"],
-            }
-            if with_metadata and isinstance(posted.get("metadata"), dict):
-                message["metadata"] = posted["metadata"]
-            messages.append(message)
-        more = start + limit < len(top_level)
-        return {
-            "ok": True,
-            "messages": messages,
-            "has_more": more,
-            "response_metadata": {"next_cursor": f"off:{start + limit}" if more else ""},
-        }
+        return history(args, posted=self.posted, scopes=self.scopes, channel_error=self._channel_error)
 
     def _m_chat_scheduleMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         error = self._channel_error(args.get("channel"))
@@ -329,25 +245,9 @@ class FakeSlack:
         return {"ok": True, "upload_url": f"{self.root_url}/upload/{file_id}", "file_id": file_id}
 
     def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
-        channel = args.get("channel_id")
-        if channel is not None:
-            error = self._channel_error(channel)
-            if error is not None:
-                return error
-        thread_ts = args.get("thread_ts")
-        if thread_ts is not None and channel is None:
-            return {"ok": False, "error": "invalid_arguments"}
-        done = []
-        for item in json.loads(str(args.get("files", "[]"))):
-            pending = self._pending.get(str(item.get("id")))
-            if pending is None or pending.data is None:
-                return {"ok": False, "error": "file_not_found"}
-            title = str(item.get("title") or pending.filename)
-            self.files.append(
-                SharedFile(str(item["id"]), pending.filename, title, channel, thread_ts, pending.data)
-            )
-            done.append({"id": item["id"], "title": title, "name": pending.filename})
-        return {"ok": True, "files": done}
+        return complete_upload(
+            args, pending=self._pending, files=self.files, channel_error=self._channel_error
+        )
 
     async def upload(self, request: web.Request) -> web.Response:
         call = await self._record(request, "upload")

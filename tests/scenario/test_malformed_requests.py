@@ -6,6 +6,7 @@ import base64
 import json
 import logging
 import time
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
@@ -26,7 +27,7 @@ TEAMS_CREDENTIALS: dict[str, Any] = {
 }
 
 
-def _no_error_lines(logs: list[dict[str, Any]], caplog: pytest.LogCaptureFixture) -> None:
+def _no_error_lines(logs: Sequence[Mapping[str, Any]], caplog: pytest.LogCaptureFixture) -> None:
     assert not [e for e in logs if e.get("log_level") in ("error", "critical", "exception")], logs
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.records
     assert "Traceback" not in caplog.text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from structlog.testing import capture_logs
 
 from bot.slack.app import build_web_client
@@ -10,7 +12,7 @@ from tests.scenario.checks import assert_valid_message
 from tests.scenario.harness import run_world
 
 
-def _table_rows(blocks: list[dict]) -> list[list[str]]:
+def _table_rows(blocks: list[dict[str, Any]]) -> list[list[str]]:
     [table] = [b for b in blocks if b["type"] == "table"]
     return [[cell["text"] for cell in row] for row in table["rows"]]
 

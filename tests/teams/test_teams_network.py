@@ -88,7 +88,11 @@ async def test_connector_msal_and_key_fetch_go_through_the_proxy(proxy: Recordin
         # Bot Connector (the SDK's aiohttp session, rebuilt by our factory)
         factory = ProxiedClientFactory(connections, settings)
         client: Any = await factory.create_connector_client(
-            None, ClaimsIdentity({}, True), CONNECTOR_URL, "https://api.botframework.com", use_anonymous=True
+            None,
+            ClaimsIdentity({}, "anonymous"),
+            CONNECTOR_URL,
+            "https://api.botframework.com",
+            use_anonymous=True,
         )
         try:
             with pytest.raises(Exception):  # noqa: B017, PT011 - the proxy refuses the tunnel
