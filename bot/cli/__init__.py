@@ -1,4 +1,4 @@
-"""Command line: ``overage-bot run | post | check | preview | sandbox | teams-package``.
+"""Command line: ``overage-bot run | post | check | preview | sandbox | teams-package | db``.
 
 Configuration errors print one line naming the variable and exit with code 2 (no traceback);
 Keepnet and chat errors print their remediation and exit with code 1.
@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the zip to write, or a folder (existing, or ending with /) to write overage-bot-teams.zip in "
         "(default ./overage-bot-teams.zip)",
     )
+    database = sub.add_parser("db", help="the state database's schema: upgrade it, or print its revision")
+    database.add_argument(
+        "action",
+        choices=["upgrade", "current"],
+        help="upgrade: create or upgrade the schema (every start does it too); current: print the revision",
+    )
     return parser
 
 
@@ -108,6 +114,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli.teams_package import teams_package
 
         return teams_package(settings, out=args.out)
+    if command == "db":
+        from bot.cli.db import db
+
+        return asyncio.run(db(settings, args.action))
     raise AssertionError(f"unknown command {command}")  # argparse rejects unknown commands first
 
 

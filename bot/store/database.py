@@ -21,7 +21,6 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import structlog
 from sqlalchemy import and_, or_, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
@@ -31,11 +30,10 @@ from bot.report.model import Snapshot, SnapshotRow
 from bot.store import queries as queries
 from bot.store import tables as schema
 from bot.store.engine import create_engine
+from bot.store.revisions import migrate
 from bot.store.types import ConversationRef, PostRecord, StoreError, db_error, normalize_url
 
 __all__ = ["ConversationRef", "PostRecord", "Store", "StoreError"]
-
-_log = structlog.get_logger()
 
 
 class Store:
@@ -51,7 +49,7 @@ class Store:
 
     @classmethod
     async def open(cls, url: str, *, schema_name: str | None = None) -> Store:
-        """Connect, then create or migrate the schema.
+        """Connect, then create or upgrade the schema (Alembic, one replica at a time).
 
         Args:
             url: ``sqlite+aiosqlite:///path.db`` or ``postgresql+asyncpg://…`` (``OVERAGE_DB_URL``).
@@ -61,23 +59,17 @@ class Store:
             The open store.
 
         Raises:
-            StoreError: bad URL, unreachable server, unwritable file, or a newer schema.
+            StoreError: bad URL, unreachable server, unwritable file, or a database upgraded by a
+                newer overage-bot.
         """
         url = normalize_url(url)
         engine = create_engine(url, schema_name=schema_name)
-        store = cls(engine, url=url)
         try:
-            async with store._write() as conn:
-                before, after = await conn.run_sync(schema.migrate)
-        except StoreError as exc:
+            await migrate(engine, url)
+        except StoreError:
             await engine.dispose()
-            raise db_error("cannot open the state database", url, exc.__cause__) from None
-        except RuntimeError as exc:  # the schema is newer than this code
-            await engine.dispose()
-            raise db_error("cannot open the state database", url, exc) from None
-        if before != after:
-            _log.info("store_migrated", from_version=before, to_version=after, dialect=store.dialect)
-        return store
+            raise
+        return cls(engine, url=url)
 
     async def close(self) -> None:
         """Close every pooled connection."""

@@ -1,10 +1,8 @@
-"""The state store's tables and its ordered, data-keeping migrations.
+"""The state store's tables: the *current* schema, the one the code queries.
 
-The code queries the tables defined here (the *current* schema). The database gets there through
-:data:`MIGRATIONS`, an ordered list keyed by the number kept in ``schema_version``: step 1 creates
-the version-1 tables (``CREATE TABLE IF NOT EXISTS``, from a frozen definition of its own), and
-every later step is an ``ALTER``/``CREATE`` that keeps existing rows. To change the schema, edit
-the tables below *and* append a step; never edit a step that has shipped.
+The database gets there through the Alembic revisions in :mod:`bot.store.migrations` (run at every
+start, and by ``overage-bot db upgrade``). To change the schema, edit the tables below *and* add a
+revision (see ``bot/store/migrations/README.md``); a test fails while the two disagree.
 
 Times are stored in UTC (:class:`UTCDateTime`): ``timestamptz`` on PostgreSQL and naive-UTC text
 on SQLite, so ``lease_until < :now`` compares correctly on both.
@@ -12,13 +10,10 @@ on SQLite, so ``lease_until < :now`` compares correctly on both.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import (
     Column,
-    Connection,
     Date,
     DateTime,
     Dialect,
@@ -30,23 +25,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    select,
-    text,
 )
 from sqlalchemy.types import TypeDecorator
 
-__all__ = [
-    "MIGRATIONS",
-    "SCHEMA_VERSION",
-    "UTCDateTime",
-    "conversations",
-    "metadata",
-    "migrate",
-    "post_ledger",
-    "schema_version",
-    "snapshot_rows",
-    "snapshots",
-]
+__all__ = ["UTCDateTime", "conversations", "metadata", "post_ledger", "snapshot_rows", "snapshots"]
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -73,8 +55,6 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 # --- current schema (what the code queries) -------------------------------------------------------
 metadata = MetaData()
-
-schema_version = Table("schema_version", metadata, Column("version", Integer, nullable=False))
 
 post_ledger = Table(
     "post_ledger",
@@ -126,105 +106,3 @@ conversations = Table(
     Column("conversation", Text, nullable=False),  # JSON text
     Column("updated_at", UTCDateTime, nullable=False),
 )
-
-
-# --- migrations -----------------------------------------------------------------------------------
-def _v1(conn: Connection) -> None:
-    """Version 1: the original tables, spelled out so that later edits above cannot change them."""
-    v1 = MetaData()
-    Table(
-        "post_ledger",
-        v1,
-        Column("id", Integer, primary_key=True, autoincrement=True),
-        Column("destination", String(200), nullable=False),
-        Column("period", String(200), nullable=False),
-        Column("state", String(16), nullable=False),
-        Column("owner", String(200), nullable=False),
-        Column("claimed_at", UTCDateTime, nullable=False),
-        Column("lease_until", UTCDateTime, nullable=False),
-        Column("completed_at", UTCDateTime),
-        Column("updated_at", UTCDateTime, nullable=False),
-        Column("message_ref", String(200)),
-        Column("attempts", Integer, nullable=False),
-        Column("last_error", Text),
-        UniqueConstraint("destination", "period", name="uq_post_ledger_destination_period"),
-    )
-    Table(
-        "snapshots",
-        v1,
-        Column("id", Integer, primary_key=True, autoincrement=True),
-        Column("period", String(200), nullable=False, unique=True),
-        Column("taken_at", UTCDateTime, nullable=False),
-        Column("taken_on", Date, nullable=False),
-    )
-    Table(
-        "snapshot_rows",
-        v1,
-        Column("id", Integer, primary_key=True, autoincrement=True),
-        Column("snapshot_id", Integer, ForeignKey("snapshots.id", ondelete="CASCADE"), nullable=False),
-        Column("company_id", String(200), nullable=False),
-        Column("name", Text, nullable=False),
-        Column("license_limit", Integer),
-        Column("active_users", Integer, nullable=False),
-        Column("excess", Integer),
-        Index("ix_snapshot_rows_snapshot_id", "snapshot_id"),
-    )
-    Table(
-        "conversations",
-        v1,
-        Column("channel_id", String(300), primary_key=True),
-        Column("service_url", Text, nullable=False),
-        Column("tenant_id", String(200)),
-        Column("bot_id", String(200)),
-        Column("conversation", Text, nullable=False),
-        Column("updated_at", UTCDateTime, nullable=False),
-    )
-    v1.create_all(conn, checkfirst=True)
-
-
-Migration = Callable[[Connection], None]
-
-#: Ordered steps; ``MIGRATIONS[i]`` takes the database from version ``i`` to ``i + 1``. A test checks
-#: that a database migrated from scratch has every column of the current tables.
-MIGRATIONS: list[Migration] = [_v1]
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-def _lock(conn: Connection) -> None:
-    """Serialize concurrent migrations (several replicas starting at once)."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(7231004)"))
-    # SQLite: the caller's BEGIN IMMEDIATE already holds the write lock.
-
-
-def migrate(conn: Connection, steps: list[Migration] | None = None) -> tuple[int, int]:
-    """Bring the schema up to date inside the caller's transaction.
-
-    Args:
-        conn: a connection inside a write transaction.
-        steps: the migration list (tests pass a longer one to simulate an upgrade).
-
-    Returns:
-        The version before and after.
-
-    Raises:
-        RuntimeError: the database is newer than this code (a downgrade would lose data).
-    """
-    steps = MIGRATIONS if steps is None else steps
-    _lock(conn)
-    schema_version.create(conn, checkfirst=True)
-    current: Any = conn.execute(select(schema_version.c.version)).scalar()
-    before = int(current or 0)
-    if before > len(steps):
-        raise RuntimeError(
-            f"the database schema is version {before} but this overage-bot knows only {len(steps)}: "
-            "upgrade overage-bot (or point OVERAGE_DB_URL at another database)"
-        )
-    for step in steps[before:]:
-        step(conn)
-    after = len(steps)
-    if current is None:
-        conn.execute(schema_version.insert().values(version=after))
-    elif after != before:
-        conn.execute(schema_version.update().values(version=after))
-    return before, after

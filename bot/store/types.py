@@ -9,24 +9,35 @@ from typing import Any, Literal
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-__all__ = ["NOTICE_SUFFIX", "ConversationRef", "PostRecord", "StoreError", "db_error", "normalize_url"]
+from bot.errors import ActionableError
+
+__all__ = [
+    "NOTICE_SUFFIX",
+    "ConversationRef",
+    "PostRecord",
+    "StoreError",
+    "db_error",
+    "normalize_url",
+    "safe_url",
+]
 
 #: Appended to a period for the ledger row of its failure notice (``weekly:…Z:notice``).
 NOTICE_SUFFIX = ":notice"
 
 
-class StoreError(Exception):
+class StoreError(ActionableError):
     """The database cannot be used.
 
     Attributes:
         message: what failed, with the database (password hidden) and the cause.
-        remediation: what to change (it names OVERAGE_DB_URL).
+        remediation: what to change (it names OVERAGE_DB_URL, or says which overage-bot to run).
     """
 
     def __init__(self, message: str, *, remediation: str) -> None:
-        super().__init__(f"{message}: {remediation}")
-        self.message = message
-        self.remediation = remediation
+        super().__init__(message, remediation=remediation)
+
+    def __str__(self) -> str:
+        return f"{self.message}: {self.remediation}"
 
 
 @dataclass(frozen=True)
@@ -85,7 +96,8 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def _safe(url: str) -> str:
+def safe_url(url: str) -> str:
+    """The URL with its password hidden (or a placeholder when it does not parse)."""
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
@@ -108,7 +120,7 @@ def db_error(message: str, url: str, exc: BaseException | None = None) -> StoreE
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         detail = f" ({type(exc).__name__}: {first[:300]})"
     return StoreError(
-        f"{message} at {_safe(url)}{detail}",
+        f"{message} at {safe_url(url)}{detail}",
         remediation=(
             "check OVERAGE_DB_URL — e.g. sqlite+aiosqlite:///overage-bot.db (in a writable folder) or "
             "postgresql+asyncpg://user:password@host:5432/dbname (server running and reachable)"

@@ -20,7 +20,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import structlog
-from itsdangerous import BadData, URLSafeSerializer
+from itsdangerous import BadData, BadPayload, Serializer
+from itsdangerous.encoding import base64_decode, base64_encode
 
 from bot.config import Settings, split_secrets
 from bot.keepnet.models import ExportKind
@@ -36,6 +37,26 @@ _SALT = "overage-bot export link"
 """Keeps these signatures apart from anything else signed with the same secret."""
 
 log = structlog.get_logger(__name__)
+
+
+class _Base64JSONSerializer(Serializer[str]):
+    """itsdangerous' URL-safe form without its optional zlib step: always ``<base64url JSON>.<signature>``.
+
+    (``URLSafeSerializer`` compresses some payloads behind a leading ``.``, so a token's shape would
+    depend on its content.)
+    """
+
+    def dump_payload(self, obj: Any) -> bytes:
+        """The JSON payload, base64url-encoded."""
+        return base64_encode(super().dump_payload(obj))
+
+    def load_payload(self, payload: bytes, serializer: Any = None) -> Any:
+        """Decode and parse a payload; anything malformed is :class:`BadPayload`."""
+        try:
+            raw = base64_decode(payload)
+        except Exception as exc:
+            raise BadPayload("the payload is not base64url", original_error=exc) from exc
+        return super().load_payload(raw, serializer)
 
 
 @dataclass(frozen=True)
@@ -99,7 +120,7 @@ class ExportLinks:
         if not timedelta(0) < ttl <= EXPORT_LINK_TTL:
             raise ValueError("export links may live at most ten minutes")
         # itsdangerous signs with the last key of the list and verifies with every one.
-        self._serializer = URLSafeSerializer(
+        self._serializer = _Base64JSONSerializer(
             list(reversed(keys)), salt=_SALT, signer_kwargs={"digest_method": hashlib.sha256}
         )
         self._base_url = base_url.rstrip("/")

@@ -1,20 +1,19 @@
-"""The state store on SQLite and PostgreSQL: claims, ledger, snapshots, conversations, migrations."""
+"""The state store on SQLite and PostgreSQL: claims, ledger, snapshots, conversations, opening.
+
+Schema migrations (Alembic) are tested in ``test_migrations.py``.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Connection, inspect, text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.report.model import SnapshotRow
-from bot.store import tables as store_schema
 from bot.store.database import ConversationRef, Store, StoreError
 from bot.store.queries import KEEP_SNAPSHOTS
 from tests.store.fixtures import StoreTarget, _store, _store_target  # noqa: F401 - fixtures
@@ -243,7 +242,7 @@ class TestConversations:
 
 
 class TestOpening:
-    """Opening the store: URLs, errors, and schema migrations."""
+    """Opening the store: URLs and errors."""
 
     async def test_ping_answers(self, store: Store) -> None:
         """A healthy store answers ``ping``."""
@@ -278,75 +277,3 @@ class TestOpening:
             await Store.open("postgresql+asyncpg://bot:hunter2secret@127.0.0.1:1/db")
         assert "OVERAGE_DB_URL" in str(caught.value)
         assert "hunter2secret" not in str(caught.value)
-
-    async def test_fresh_schema_has_every_current_column(self, store_target: StoreTarget) -> None:
-        """Migrating from nothing yields every table and column the code queries."""
-        store = await store_target.open()
-        await store.close()
-        missing = await _run_sync(store_target, _missing_columns)
-        assert missing == []
-
-    async def test_upgrade_keeps_rows(
-        self, store_target: StoreTarget, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        """A v1 database opened by a newer version (one more ALTER step) keeps its rows."""
-        old = await store_target.open()
-        assert await old.claim(DEST, PERIOD, now=NOW)
-        await old.complete(DEST, PERIOD, message_ref="m1", now=NOW)
-        await old.save_snapshot(NOW, _rows("Acme"), period=PERIOD)
-        await old.close()
-
-        def _v2(conn: Connection) -> None:
-            conn.execute(text("ALTER TABLE post_ledger ADD COLUMN note TEXT"))
-
-        monkeypatch.setattr(store_schema, "MIGRATIONS", [*store_schema.MIGRATIONS, _v2])
-        for _ in range(2):  # the second open must not run the step again
-            new = await store_target.open()
-            try:
-                assert not await new.claim(DEST, PERIOD, now=NOW + timedelta(days=1))
-                snapshot = await new.latest_snapshot()
-                assert snapshot is not None
-                assert [r.name for r in snapshot.rows] == ["Acme"]
-            finally:
-                await new.close()
-        assert await _run_sync(store_target, _version) == 2
-        assert "note" in await _run_sync(store_target, _ledger_columns)
-
-    async def test_newer_schema_is_refused(self, store_target: StoreTarget) -> None:
-        """A database written by a newer overage-bot is not touched (no downgrade)."""
-        store = await store_target.open()
-        await store.close()
-        await _run_sync(store_target, _set_version_99)
-        with pytest.raises(StoreError, match="upgrade overage-bot"):
-            await store_target.open()
-
-
-async def _run_sync(target: StoreTarget, fn: Callable[[Connection], T]) -> T:
-    args = {"server_settings": {"search_path": target.schema}} if target.schema else {}
-    engine = create_async_engine(target.url, connect_args=args)
-    try:
-        async with engine.begin() as conn:
-            return await conn.run_sync(fn)
-    finally:
-        await engine.dispose()
-
-
-def _missing_columns(conn: Connection) -> list[str]:
-    inspector = inspect(conn)
-    missing = []
-    for table in store_schema.metadata.sorted_tables:
-        present = {c["name"] for c in inspector.get_columns(table.name)}
-        missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in present]
-    return missing
-
-
-def _ledger_columns(conn: Connection) -> set[str]:
-    return {c["name"] for c in inspect(conn).get_columns("post_ledger")}
-
-
-def _version(conn: Connection) -> int:
-    return int(conn.execute(text("SELECT version FROM schema_version")).scalar_one())
-
-
-def _set_version_99(conn: Connection) -> None:
-    conn.execute(text("UPDATE schema_version SET version = 99"))
