@@ -299,7 +299,8 @@ async def check(settings: Settings, *, purpose: Purpose | None = None) -> int:
     if _nothing_configured(settings):
         raise ConfigError(
             "check: nothing is configured: set KEEPNET_CLIENT_ID and KEEPNET_CLIENT_SECRET, and "
-            "SLACK_BOT_TOKEN and/or TEAMS_CLIENT_ID (README → Setup); `overage-bot preview` works without"
+            "SLACK_BOT_TOKEN and/or TEAMS_CLIENT_ID (README → Slack setup, Microsoft Teams setup); "
+            "`overage-bot preview` works without"
         )
     setup_logging(settings, quiet=True)
     lines = await run_checks(settings, purpose=purpose)
