@@ -14,7 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["BOT_USER_ID", "Call", "SharedFile", "blocks_error", "complete_upload", "history"]
+from aiohttp import WSMsgType, web
+
+__all__ = ["BOT_USER_ID", "Call", "SharedFile", "blocks_error", "complete_upload", "history", "socket_link"]
 
 BOT_USER_ID = "U0OVERAGE"
 
@@ -146,3 +148,22 @@ def complete_upload(
         files.append(SharedFile(str(item["id"]), upload.filename, title, channel, thread_ts, upload.data))
         done.append({"id": item["id"], "title": title, "name": upload.filename})
     return {"ok": True, "files": done}
+
+
+async def socket_link(
+    request: web.Request, *, sockets: list[web.WebSocketResponse], acks: list[dict[str, Any]]
+) -> web.WebSocketResponse:
+    """The Socket Mode websocket: ``hello``, then every envelope acknowledgement is recorded in ``acks``."""
+    ws = web.WebSocketResponse()
+    await ws.prepare(request)
+    sockets.append(ws)
+    await ws.send_str(json.dumps({"type": "hello", "num_connections": 1}))
+    try:
+        async for message in ws:
+            if message.type == WSMsgType.TEXT:
+                data = json.loads(message.data)
+                if "envelope_id" in data:
+                    acks.append(data)
+    finally:
+        sockets.remove(ws)
+    return ws

@@ -12,9 +12,7 @@ per method), ``non_members`` (``conversations.info`` ``is_member``) and ``scopes
 ``x-oauth-scopes`` header of ``auth.test``). ``chat.scheduleMessage`` fails like
 ``chat.postMessage`` for channels in ``channel_errors``. ``reject_tables`` makes ``chat.postMessage``
 and ``chat.update`` answer ``invalid_blocks`` (with Slack's ``errors`` and ``response_metadata``
-pointers) for a message holding a ``table`` block, as a workspace or client without tables may.
-
-``conversations.history`` (GET or POST): see :mod:`tests.fakes._slack_parts`.
+pointers) for a message holding a ``table`` block. ``conversations.history``: see ``_slack_parts``.
 """
 
 from __future__ import annotations
@@ -28,17 +26,10 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
-from tests.fakes._slack_parts import (
-    BOT_USER_ID,
-    Call,
-    SharedFile,
-    _Pending,
-    blocks_error,
-    complete_upload,
-    history,
-)
+from tests.fakes import _slack_parts as parts
+from tests.fakes._slack_parts import BOT_USER_ID, Call, SharedFile
 
 __all__ = ["BOT_USER_ID", "Call", "FakeSlack", "SharedFile", "run_fake_slack"]
 
@@ -61,7 +52,7 @@ class FakeSlack:
     scopes: str = "commands,chat:write,files:write"
     reject_tables: bool = False
     scheduled: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _pending: dict[str, _Pending] = field(default_factory=dict)
+    _pending: dict[str, parts._Pending] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
 
@@ -189,10 +180,10 @@ class FakeSlack:
         return {"ok": True, "channel": args["channel"], "ts": ts, "message": message}
 
     def _blocks_error(self, args: dict[str, Any]) -> dict[str, Any] | None:
-        return blocks_error(args) if self.reject_tables else None
+        return parts.blocks_error(args) if self.reject_tables else None
 
     def _m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
-        return history(args, posted=self.posted, scopes=self.scopes, channel_error=self._channel_error)
+        return parts.history(args, posted=self.posted, scopes=self.scopes, channel_error=self._channel_error)
 
     def _m_chat_scheduleMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         error = self._channel_error(args.get("channel"))
@@ -241,11 +232,11 @@ class FakeSlack:
         if not filename or not str(length or "").isdigit():
             return {"ok": False, "error": "invalid_arguments"}
         file_id = f"F{next(self._ids):08d}"
-        self._pending[file_id] = _Pending(filename=str(filename), length=int(str(length)))
+        self._pending[file_id] = parts._Pending(filename=str(filename), length=int(str(length)))
         return {"ok": True, "upload_url": f"{self.root_url}/upload/{file_id}", "file_id": file_id}
 
     def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
-        return complete_upload(
+        return parts.complete_upload(
             args, pending=self._pending, files=self.files, channel_error=self._channel_error
         )
 
@@ -267,19 +258,7 @@ class FakeSlack:
         return web.Response(text="ok")
 
     async def link(self, request: web.Request) -> web.WebSocketResponse:
-        ws = web.WebSocketResponse()
-        await ws.prepare(request)
-        self._sockets.append(ws)
-        await ws.send_str(json.dumps({"type": "hello", "num_connections": 1}))
-        try:
-            async for message in ws:
-                if message.type == WSMsgType.TEXT:
-                    data = json.loads(message.data)
-                    if "envelope_id" in data:
-                        self.socket_acks.append(data)
-        finally:
-            self._sockets.remove(ws)
-        return ws
+        return await parts.socket_link(request, sockets=self._sockets, acks=self.socket_acks)
 
 
 def _build_app(fake: FakeSlack) -> web.Application:
