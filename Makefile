@@ -34,6 +34,8 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/paging.py
 	$(BIN)/python bench/ack.py
+	$(BIN)/python bench/statement.py
+	$(BIN)/python bench/decisions.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

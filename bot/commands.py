@@ -6,6 +6,9 @@
     help            the usage text
     top 25          the report showing the 25 largest offenders (1–50)
     find <text>     the report for companies matching <text>
+    history <text>  over since, the excess trend and decisions of matching customers
+    statement       the billing-ready statement (XLSX) for every customer over the limit
+    reopen <text>   reopen the billing decisions of the companies matching <text> (approvers)
 
 Keywords are case-insensitive; extra whitespace and newlines are ignored; HTML entities that
 Slack and Teams put into message text (``&amp;``, ``&lt;``, ``&nbsp;`` …) are decoded first.
@@ -33,13 +36,13 @@ class Command:
     """A parsed command.
 
     Attributes:
-        kind: ``"report"``, ``"help"`` or ``"usage_error"``.
+        kind: ``"report"``, ``"help"``, ``"reopen"``, ``"history"``, ``"statement"`` or ``"usage_error"``.
         top_n: how many offenders to show, when ``top N`` was given.
-        query: the ``find`` text ("" for the full report).
+        query: the ``find`` / ``reopen`` text ("" for the full report).
         error: for ``usage_error``, what is wrong (plain text, not escaped).
     """
 
-    kind: Literal["report", "help", "usage_error"]
+    kind: Literal["report", "help", "reopen", "history", "statement", "usage_error"]
     top_n: int | None = None
     query: str = ""
     error: str = ""
@@ -80,15 +83,22 @@ def _parse_top(args: list[str]) -> Command:
     return Command(kind="report", top_n=value)
 
 
-def _parse_find(rest: str) -> Command:
+_FIND_KINDS: dict[str, Literal["report", "reopen", "history"]] = {
+    "find": "report",
+    "reopen": "reopen",
+    "history": "history",
+}
+
+
+def _parse_find(rest: str, *, word: str = "find") -> Command:
     query = _unquote(rest.strip())
     if not query:
-        return _usage_error("`find` needs some text to search for, e.g. `find acme`.")
+        return _usage_error(f"`{word}` needs some text to search for, e.g. `{word} acme`.")
     if len(query) > MAX_QUERY_LEN:
         return _usage_error(
             f"The search text is too long ({len(query)} characters; at most {MAX_QUERY_LEN})."
         )
-    return Command(kind="report", query=query)
+    return Command(kind=_FIND_KINDS[word], query=query)
 
 
 def parse_command(text: str) -> Command:
@@ -121,4 +131,12 @@ def parse_command(text: str) -> Command:
         return _parse_top(rest.split())
     if word == "find":
         return _parse_find(rest)
+    if word == "reopen":
+        return _parse_find(rest, word="reopen")
+    if word == "history":
+        return _parse_find(rest, word="history")
+    if word == "statement":
+        if rest.strip():
+            return _usage_error("`statement` takes no text: it covers every customer over the limit.")
+        return Command(kind="statement")
     return _usage_error(f"Unknown command “{_short(keyword)}”.")

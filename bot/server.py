@@ -46,11 +46,13 @@ class HealthState:
         edges: the chat edges (:class:`bot.edge.Edge`), each showing its part under its name.
         store: where the last weekly post is read from.
         next_run: returns the next weekly run time, or None when no weekly post is configured.
+        skipped_weeks: how many scheduled weeks this process skipped as quiet (``OVERAGE_POST_WHEN``).
     """
 
     edges: Sequence[_EdgeHealthSource] = ()
     store: _LastPostSource | None = None
     next_run: Callable[[], datetime | None] = field(default=lambda: None)
+    skipped_weeks: Callable[[], int] = field(default=lambda: 0)
 
 
 HEALTH_STATE = web.AppKey("health_state", HealthState)
@@ -70,6 +72,9 @@ async def _last_weekly_post(store: _LastPostSource) -> dict[str, Any] | None:
     if record is None:
         return None
     state = getattr(record, "state", None)
+    ref = getattr(record, "message_ref", None)
+    if state == "completed" and isinstance(ref, str) and ref.startswith("skipped:"):
+        state = "skipped"
     return {
         "destination": getattr(record, "destination", None),
         "period": getattr(record, "period", None),
@@ -90,6 +95,7 @@ async def _healthz(request: web.Request) -> web.Response:
             problems.append(health.problem)
     body["last_weekly_post"] = None
     body["next_run"] = _iso(state.next_run())
+    body["weekly_posts_skipped"] = state.skipped_weeks()
     if state.store is not None:
         body["last_weekly_post"] = await _last_weekly_post(state.store)
     # Only the chat connections decide the status: a database outage shows in the body, but a

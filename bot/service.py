@@ -15,7 +15,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Protocol
 
 import structlog
 
@@ -23,21 +22,16 @@ from bot.exports.cache import ExportCache
 from bot.exports.neutralize import export_filename, neutralize_csv_file
 from bot.keepnet.client import KeepnetClient
 from bot.keepnet.models import Company, ExportFile, ExportKind
-from bot.report.model import OverageReport, Snapshot, build_report
+from bot.report.cycles import BillingCycle
+from bot.report.model import OverageReport, build_report
+from bot.report.pricing import Pricing
+from bot.report_sources import DecisionSource, HistorySource, SnapshotSource, add_store_data
 from bot.singleflight import SingleFlight
 from bot.store.types import StoreError
 
-__all__ = ["ReportService", "SnapshotSource"]
+__all__ = ["DecisionSource", "HistorySource", "ReportService", "SnapshotSource"]
 
 log = structlog.get_logger(__name__)
-
-
-class SnapshotSource(Protocol):
-    """Where last week's snapshot comes from (the store)."""
-
-    async def latest_snapshot(self) -> Snapshot | None:
-        """The most recent weekly snapshot, or None before the first weekly post."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -59,7 +53,11 @@ class ReportService:
         cache_s: how long a fetched report may be reused.
         seat_price: price of one excess user, if configured.
         currency: ISO code for the price.
+        pricing: prices per license type, trials and locale (overrides seat_price/currency).
         snapshots: where last week's snapshot comes from (None: no week-over-week line).
+        decisions: where billing decisions come from (None: reports carry no billing states).
+        history: the snapshot history (None: no over-since and no daily snapshot).
+        billing_cycle: ``OVERAGE_BILLING_CYCLE``.
         clock: current time, aware UTC.
         monotonic: a monotonic clock for cache ages.
         export_dir: where export files are kept while shared (default: the system temp folder).
@@ -75,7 +73,11 @@ class ReportService:
         cache_s: float = 60.0,
         seat_price: float | None = None,
         currency: str = "USD",
+        pricing: Pricing | None = None,
         snapshots: SnapshotSource | None = None,
+        decisions: DecisionSource | None = None,
+        history: HistorySource | None = None,
+        billing_cycle: BillingCycle = "monthly",
         clock: Callable[[], datetime],
         monotonic: Callable[[], float] = time.monotonic,
         export_dir: Path | None = None,
@@ -87,7 +89,11 @@ class ReportService:
         self._cache_s = cache_s
         self._seat_price = seat_price
         self._currency = currency
+        self._pricing = pricing
         self._snapshots = snapshots
+        self._decisions = decisions
+        self._history = history
+        self._billing_cycle = billing_cycle
         self._clock = clock
         self._monotonic = monotonic
         self._cache: dict[str, _Fetched] = {}
@@ -116,13 +122,15 @@ class ReportService:
             fresh: skip the cache (an in-flight fetch is still shared).
 
         Returns:
-            The report; unfiltered reports carry the change since the last weekly snapshot (left
-            out, and ``snapshot_unavailable`` logged, when the database cannot be read).
+            The report; unfiltered reports carry the change since the last weekly snapshot, and
+            every report the billing states (each left out, and logged, when the database cannot
+            be read).
 
         Raises:
             KeepnetError: Keepnet could not produce the complete list.
         """
         key = query.strip()
+        cached_before = self._cache.get(key)
         fetched = await self._fetch(key, fresh=fresh)
         previous = None
         if not key and self._snapshots is not None:
@@ -130,7 +138,7 @@ class ReportService:
                 previous = await self._snapshots.latest_snapshot()
             except StoreError as exc:  # the report still helps without last week's comparison
                 log.warning("snapshot_unavailable", error=exc.message)
-        return build_report(
+        report = build_report(
             fetched.companies,
             customer_count=fetched.customer_count,
             top_n=top_n or self._top_n,
@@ -140,6 +148,16 @@ class ReportService:
             previous=previous,
             seat_price=self._seat_price,
             currency=self._currency,
+            pricing=self._pricing,
+        )
+        return await add_store_data(
+            report,
+            decisions=self._decisions,
+            history=self._history,
+            fresh=fetched is not cached_before,
+            now=self._clock,
+            tz=self._tz,
+            cycle=self._billing_cycle,
         )
 
     def age_s(self, report: OverageReport) -> float:

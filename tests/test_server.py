@@ -155,3 +155,24 @@ def test_store_error_keeps_message_and_remediation_apart() -> None:
     assert "no such file" in error.message
     assert "OVERAGE_DB_URL" not in error.message
     assert str(error) == f"{error.message}: {error.remediation}"
+
+
+class SkippedLedger:
+    """A store whose last weekly post was a quiet week skipped under OVERAGE_POST_WHEN."""
+
+    async def last_post(self) -> PostRecord | None:
+        """The last weekly post (completed as skipped)."""
+        at = datetime(2026, 11, 30, 6, 0, 5, tzinfo=UTC)
+        return PostRecord(
+            "slack:C1", "weekly:2026-11-30T06:00Z", "completed", at, at, 1, "skipped:nothing-needs-action"
+        )
+
+
+async def test_skipped_weeks_are_shown_and_counted() -> None:
+    """A skipped week shows as such, and the count of skipped weeks is in the body."""
+    status, body = await get_health(
+        HealthState(edges=[SlackPart("http"), TEAMS_OFF], store=SkippedLedger(), skipped_weeks=lambda: 2)
+    )
+    assert status == 200
+    assert body["last_weekly_post"]["outcome"] == "skipped"
+    assert body["weekly_posts_skipped"] == 2

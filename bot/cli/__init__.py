@@ -1,4 +1,4 @@
-"""Command line: ``overage-bot run | post | check | preview | sandbox | teams-package | db``.
+"""Command line: ``overage-bot run | post | check | preview | sandbox | teams-package | db | decisions``.
 
 Configuration errors print one line naming the variable and exit with code 2 (no traceback);
 Keepnet and chat errors print their remediation and exit with code 1.
@@ -70,6 +70,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--companies", type=bounded_int(0, 1_000_000), default=1000, help="number of seeded customers"
     )
 
+    audit = sub.add_parser("decisions", help="write every billing decision as CSV, oldest first")
+    audit.add_argument("--since", metavar="YYYY-MM-DD", help="only decisions from this day on (UTC)")
+    audit.add_argument(
+        "--out", type=Path, metavar="FILE.csv", help="the file to write (default: standard output)"
+    )
+
+    statement = sub.add_parser(
+        "statement", help="write the billing-ready statement (XLSX; sandbox without credentials)"
+    )
+    statement.add_argument(
+        "--out", type=Path, default=Path("out"), help="folder for the statement (default ./out)"
+    )
+    statement.add_argument("--csv", action="store_true", help="also write the same rows as CSV")
+
     package = sub.add_parser("teams-package", help="build the Teams app package (zip) to upload")
     package.add_argument(
         "--out",
@@ -110,6 +124,14 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli.check import check
 
         return asyncio.run(check(settings, purpose=args.purpose))
+    if command == "decisions":
+        from bot.cli.decisions import decisions
+
+        return asyncio.run(decisions(settings, since=args.since, out=args.out))
+    if command == "statement":
+        from bot.cli.statement import statement
+
+        return asyncio.run(statement(settings, out=args.out, csv=args.csv))
     if command == "teams-package":
         from bot.cli.teams_package import teams_package
 

@@ -24,7 +24,9 @@ class CheckLine:
     warning: bool = False
 
     def render(self) -> str:
-        """``✓ item: detail``, ``! item: detail — fix: …`` (a warning) or ``✗ item: detail — fix: …``."""
-        mark = "!" if self.warning else "✓" if self.ok else "✗"
+        """``✓ item: detail``, ``⚠ item: detail — consider: …`` (a warning) or ``✗ item: detail — fix: …``."""
+        if self.warning:
+            return f"⚠ {self.item}: {self.detail}" + (f" — consider: {self.fix}" if self.fix else "")
+        mark = "✓" if self.ok else "✗"
         text = f"{mark} {self.item}: {self.detail}"
-        return f"{text} — fix: {self.fix}" if self.fix and (self.warning or not self.ok) else text
+        return f"{text} — fix: {self.fix}" if self.fix and not self.ok else text

@@ -56,6 +56,23 @@ def _schedule(settings: Settings) -> CheckLine:
     )
 
 
+def _decisions(settings: Settings) -> CheckLine:
+    """Who may record billing decisions; a warning (not a failure) when anyone in the workspace may."""
+    approvers = settings.overage_approvers
+    if approvers:
+        return CheckLine("Billing decisions", True, f"{len(approvers)} approver(s) (OVERAGE_APPROVERS)")
+    if settings.overage_allowed_users:
+        count = len(settings.overage_allowed_users)
+        return CheckLine("Billing decisions", True, f"the {count} allowed user(s) (OVERAGE_ALLOWED_USERS)")
+    return CheckLine(
+        "Billing decisions",
+        True,
+        "open to everyone in the workspace: anyone who sees a report can mark customers billed or ignored",
+        "set OVERAGE_APPROVERS to the billing team's Slack user ids / Entra object ids",
+        warning=True,
+    )
+
+
 async def _database(settings: Settings) -> tuple[CheckLine, Store | None]:
     try:
         store = await Store.open(settings.overage_db_url)
@@ -111,6 +128,7 @@ async def run_checks(
     lines = await _bounded("Keepnet", _listed(_keepnet(settings)), item_timeout_s)
     lines.extend(await _bounded("Slack token", slack_checks(settings, purpose), item_timeout_s))
     lines.append(_schedule(settings))
+    lines.append(_decisions(settings))
     try:
         database, store = await asyncio.wait_for(_database(settings), item_timeout_s)
     except TimeoutError:

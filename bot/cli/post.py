@@ -32,6 +32,8 @@ def describe_outcome(outcome: PostOutcome, *, key: str | None, tz: tzinfo = UTC)
     where = outcome.destination
     if outcome.status == "posted":
         return f"posted to {where} (message {outcome.message_ref})"
+    if outcome.status == "skipped":
+        return f"skipped {where}: a quiet week ({outcome.message_ref}, OVERAGE_POST_WHEN)"
     if outcome.status == "already_posted":
         return f"already posted to {where} for key {key!r}: nothing to do"
     if outcome.status == "claimed_elsewhere":
@@ -129,7 +131,9 @@ async def post(settings: Settings, *, channel: str | None, teams_channel: str | 
             client = await stack.enter_async_context(build_keepnet_client(settings))
         except KeepnetConfigError as exc:
             raise ConfigError(f"KEEPNET_CLIENT_ID: {exc.message} {exc.remediation}") from exc
-        service = build_service(settings, client, snapshots=store)
+        service = build_service(
+            settings, client, snapshots=store, decisions=store.decisions, history=store.history
+        )
         deps = Deps(settings=settings, service=service, store=store, clock=utc_now)
         destinations = _destinations(settings, deps, channel=channel, teams_channel=teams_channel)
         job = WeeklyJob(

@@ -1,4 +1,4 @@
-"""``overage-bot preview``: the report in the terminal, the exports and the Slack message on disk.
+"""``overage-bot preview``: the report in the terminal; the exports, the statement CSV and the Slack message on disk.
 
 Without ``KEEPNET_CLIENT_ID`` it starts the built-in Keepnet sandbox on a free port and says so, so
 it works offline on a fresh clone.
@@ -16,8 +16,10 @@ from pathlib import Path
 from bot.cli.wiring import build_keepnet_client, build_service, keepnet_settings, setup_logging
 from bot.clock import utc_now
 from bot.config import Settings
+from bot.exports.statement import statement_filename, write_statement_csv
 from bot.keepnet.client import KeepnetClient
 from bot.keepnet.errors import KeepnetError
+from bot.report.statement import build_statement
 from bot.report.text import render_text_report
 from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, run_sandbox, seed_companies
 from bot.slack.blocks import block_kit_builder_url, build_report_message
@@ -79,6 +81,9 @@ async def _preview(settings: Settings, out: Path) -> int:
                 target = out / export.filename
                 await asyncio.to_thread(shutil.copyfile, export.path, target)
                 written.append(target)
+        statement = build_statement(report, tz=settings.tz)
+        target = out / statement_filename(statement.day, "csv")
+        written.append(await asyncio.to_thread(write_statement_csv, statement, target))
     message = build_report_message(report, tz=settings.tz, now=utc_now())
     message_path = out / "message.json"
     text = json.dumps(message, indent=2, ensure_ascii=False) + "\n"

@@ -94,7 +94,9 @@ async def build_components(
             "Keepnet (Company → Company Settings → REST API) — or, to try the bot, run "
             "`overage-bot sandbox` and point KEEPNET_BASE_URL at it"
         ) from exc
-    service = build_service(settings, client, snapshots=store)
+    service = build_service(
+        settings, client, snapshots=store, decisions=store.decisions, history=store.history
+    )
     deps = Deps(settings=settings, service=service, store=store, clock=utc_now)
     edges = [plug.build(settings, deps) for plug in plugs]
     health = HealthState(edges=edges, store=store)
@@ -111,7 +113,9 @@ async def build_components(
             store=store,
             destinations=destinations,
             report_factory=lambda: service.report(fresh=True),
+            post_when=settings.overage_post_when,
         )
+        health.skipped_weeks = lambda: len(job.skipped_periods) if job is not None else 0
         scheduler = AsyncIOScheduler(timezone=settings.tz)
         weekly = job
 
@@ -153,7 +157,7 @@ def _hook(action: Callable[[], Awaitable[None]]) -> Hook:
 async def open_store(settings: Settings) -> Store:
     """Open the state store, turning a database problem into a configuration error."""
     try:
-        return await Store.open(settings.overage_db_url)
+        return await Store.open(settings.overage_db_url, history_weeks=settings.overage_history_weeks)
     except StoreError as exc:
         raise ConfigError(str(exc)) from exc
 

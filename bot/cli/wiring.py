@@ -14,7 +14,7 @@ from bot.keepnet.errors import KeepnetConfigError
 from bot.keepnet.settings import KeepnetSettings
 from bot.logging import configure_logging, register_secret
 from bot.report.model import SANDBOX_SOURCE
-from bot.service import ReportService, SnapshotSource
+from bot.service import DecisionSource, HistorySource, ReportService, SnapshotSource
 
 __all__ = ["build_keepnet_client", "build_service", "keepnet_settings", "live_source", "setup_logging"]
 
@@ -79,6 +79,8 @@ def build_service(
     client: KeepnetClient,
     *,
     snapshots: SnapshotSource | None = None,
+    decisions: DecisionSource | None = None,
+    history: HistorySource | None = None,
     sandbox: bool = False,
 ) -> ReportService:
     """The report service on top of a Keepnet client.
@@ -87,6 +89,8 @@ def build_service(
         settings: the configuration (top N, cache, seat price, time zone).
         client: the Keepnet client (live or sandbox).
         snapshots: the store, for week-over-week lines.
+        decisions: the store's decision log, for billing states.
+        history: the store's snapshot history, for over-since and the daily snapshot.
         sandbox: label the data as the sandbox's.
 
     Returns:
@@ -100,6 +104,10 @@ def build_service(
         cache_s=settings.overage_cache_s,
         seat_price=settings.overage_seat_price,
         currency=settings.overage_currency,
+        pricing=settings.pricing,
         snapshots=snapshots,
+        decisions=decisions,
+        history=history,
+        billing_cycle=settings.overage_billing_cycle,
         clock=utc_now,
     )

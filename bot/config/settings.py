@@ -13,9 +13,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.config.billing import BillingSettings
 from bot.config.checks import SLACK_CHANNEL_ID, check_http_url, is_loopback, split_ids, split_secrets
 from bot.config.errors import ConfigError
+from bot.config.history import HistorySettings
 from bot.config.network import NetworkSettings
+from bot.config.pricing import PricingSettings
 from bot.config.slack import SlackSettings
 
 __all__ = ["DEFAULT_KEEPNET_BASE_URL", "SLACK_CHANNEL_ID", "ConfigError", "Settings", "load_settings"]
@@ -23,7 +26,9 @@ __all__ = ["DEFAULT_KEEPNET_BASE_URL", "SLACK_CHANNEL_ID", "ConfigError", "Setti
 DEFAULT_KEEPNET_BASE_URL = "https://api.keepnetlabs.com"
 
 
-class Settings(SlackSettings, NetworkSettings, BaseSettings):
+class Settings(
+    SlackSettings, NetworkSettings, BillingSettings, PricingSettings, HistorySettings, BaseSettings
+):
     """All configuration of overage-bot, read from environment variables."""
 
     model_config = SettingsConfigDict(
@@ -57,8 +62,6 @@ class Settings(SlackSettings, NetworkSettings, BaseSettings):
     overage_top_n: int = Field(default=10, ge=1, le=50)
     overage_allowed_users: Annotated[tuple[str, ...], NoDecode] = ()
     overage_allowed_channels: Annotated[tuple[str, ...], NoDecode] = ()
-    overage_seat_price: float | None = Field(default=None, ge=0)
-    overage_currency: str = Field(default="USD", min_length=3, max_length=3)
     overage_cache_s: float = Field(default=60.0, ge=0)
 
     # --- weekly post -------------------------------------------------------------------------
@@ -151,11 +154,6 @@ class Settings(SlackSettings, NetworkSettings, BaseSettings):
                 "(channel ⋯ → Get link to channel, the part after /channel/, URL-decoded)"
             )
         return value or None
-
-    @field_validator("overage_currency")
-    @classmethod
-    def _currency(cls, value: str) -> str:
-        return value.upper()
 
     @field_validator("overage_timezone")
     @classmethod

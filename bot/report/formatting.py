@@ -9,7 +9,10 @@ import math
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, tzinfo
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from bot.report.model import OverageReport
 
 __all__ = [
     "ELLIPSIS",
@@ -27,6 +30,7 @@ __all__ = [
     "fmt_pct",
     "fmt_signed",
     "fmt_time",
+    "fmt_true_up",
     "join_within",
     "no_match_over_sentence",
     "over_limit_sentence",
@@ -88,6 +92,19 @@ def fmt_money(value: float, currency: str) -> str:
     if amount.startswith("-"):
         return f"-{symbol}{amount[1:]}"
     return f"{symbol}{amount}"
+
+
+def fmt_true_up(report: OverageReport) -> tuple[str, str] | None:
+    """The estimated true-up as (amount, what it covers), e.g. ``("$9,630.00", "/ month (trials excluded)")``.
+
+    None when no price is configured. The amount follows the statement's Total: trials and ignored
+    customers are left out, each license type at its own price; Babel formats it in the locale.
+    """
+    total = report.true_up
+    if total.amount is None:
+        return None
+    rule = report.pricing_rule
+    return rule.money(total.amount), f"/ {rule.period} {total.excluded_note()}"
 
 
 def _same(text: str) -> str:

@@ -7,11 +7,16 @@ and terminal renderers all draw from. No I/O here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from bot.keepnet.models import Company
+from bot.report.pricing import Pricing, TrueUp, true_up
+
+if TYPE_CHECKING:
+    from bot.report.states import DecisionView
 
 __all__ = [
     "SANDBOX_SOURCE",
@@ -39,6 +44,7 @@ class Offender:
         active_users: Keepnet's ``targetUserCount``.
         excess: users over the limit, or None when the limit is unknown.
         excess_pct: excess as a percentage of the limit (None when unknown or the limit is 0).
+        license_end: Keepnet's ``licenseEndDate`` (the renewal), when known.
     """
 
     company_id: str
@@ -47,6 +53,9 @@ class Offender:
     active_users: int
     excess: int | None
     excess_pct: float | None
+    license_end: datetime | None = None
+    license_type: str | None = None
+    reseller: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,8 +116,11 @@ class OverageReport:
         source: where it came from (the sandbox or the live base URL).
         query: the ``find`` text, "" for the full report.
         change: week-over-week change, or None (first run, or a filtered report).
-        seat_price: price of one excess user, when configured.
+        seat_price: price of one excess user, when configured (used when ``pricing`` is not set).
         currency: ISO currency code for the price.
+        decisions: the billing state of each offender, when the store could be read.
+        pricing: prices per license type, trials, period and locale (None: ``seat_price`` for all).
+        over_since: company id → first day of its current run over the limit (from the bot's history).
     """
 
     over_count: int
@@ -123,6 +135,9 @@ class OverageReport:
     change: WeekChange | None = None
     seat_price: float | None = None
     currency: str = "USD"
+    decisions: DecisionView | None = None
+    pricing: Pricing | None = None
+    over_since: Mapping[str, date] | None = None
 
     @property
     def top(self) -> tuple[Offender, ...]:
@@ -135,9 +150,24 @@ class OverageReport:
         return max(0, len(self.offenders) - self.top_n)
 
     @property
+    def pricing_rule(self) -> Pricing:
+        """The pricing in force: ``pricing``, else ``seat_price`` for every license type."""
+        return self.pricing or Pricing(default_price=self.seat_price, currency=self.currency)
+
+    @property
+    def true_up(self) -> TrueUp:
+        """The billable total, by the statement's rule: trials and ignored customers left out."""
+        states = self.decisions.states if self.decisions is not None else {}
+        rows = (
+            (o.license_type, o.excess, (s := states.get(o.company_id)) is not None and s.kind == "ignored")
+            for o in self.offenders
+        )
+        return true_up(rows, self.pricing_rule)
+
+    @property
     def true_up_value(self) -> float | None:
-        """Estimated true-up: total excess × seat price, when a price is configured."""
-        return None if self.seat_price is None else self.total_excess * self.seat_price
+        """Estimated true-up amount (None when no price is configured)."""
+        return self.true_up.amount
 
 
 def _offender(company: Company) -> Offender:
@@ -151,6 +181,9 @@ def _offender(company: Company) -> Offender:
         active_users=company.target_user_count,
         excess=excess,
         excess_pct=pct,
+        license_end=company.license_end_date,
+        license_type=company.license_type_name,
+        reseller=company.reseller_name,
     )
 
 
@@ -177,6 +210,7 @@ def build_report(
     previous: Snapshot | None = None,
     seat_price: float | None = None,
     currency: str = "USD",
+    pricing: Pricing | None = None,
 ) -> OverageReport:
     """Build the report from the companies Keepnet lists as over their limit.
 
@@ -193,6 +227,7 @@ def build_report(
         previous: last weekly snapshot, for the change line.
         seat_price: price of one excess user, if configured.
         currency: ISO code for ``seat_price``.
+        pricing: prices per license type (overrides ``seat_price``/``currency``).
 
     Returns:
         The report.
@@ -213,8 +248,9 @@ def build_report(
         source=source,
         query=query,
         change=change,
-        seat_price=seat_price,
-        currency=currency,
+        seat_price=pricing.default_price if pricing else seat_price,
+        currency=pricing.currency if pricing else currency,
+        pricing=pricing,
     )
 
 

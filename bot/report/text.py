@@ -18,9 +18,9 @@ from bot.report.formatting import (
     fmt_generated,
     fmt_int,
     fmt_limit,
-    fmt_money,
     fmt_pct,
     fmt_signed,
+    fmt_true_up,
     no_match_over_sentence,
     over_limit_sentence,
     pad,
@@ -96,8 +96,9 @@ def render_text_report(report: OverageReport, *, tz: tzinfo) -> str:
         lines = [f"{sentence} ({plural(report.total_excess, 'excess user')})"]
     if report.query:
         lines.append(f"Search: {truncate(clean_text(report.query), 100)}")
-    if report.true_up_value is not None:
-        lines.append(f"Estimated true-up ≈ {fmt_money(report.true_up_value, report.currency)}")
+    true_up = fmt_true_up(report)
+    if true_up is not None:
+        lines.append(f"Estimated true-up ≈ {true_up[0]} {true_up[1]}")
     if report.unknown_excess_count:
         lines.append(
             f"{fmt_int(report.unknown_excess_count)} with an unreadable license limit (excess unknown)"

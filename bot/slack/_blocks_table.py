@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.report.decisions import CustomerState
 from bot.report.formatting import fmt_excess, fmt_int, fmt_limit
 from bot.report.model import Offender
 from bot.slack._blocks_text import safe_name, slack_len
@@ -37,29 +38,50 @@ def _cell(text: str) -> dict[str, Any]:
     return {"type": "raw_text", "text": text}
 
 
-def _row_texts(offender: Offender) -> tuple[str, str, str, str]:
-    return (
+def _row_texts(
+    offender: Offender, states: Mapping[str, CustomerState] | None, since: Mapping[str, str] | None
+) -> tuple[str, ...]:
+    texts: tuple[str, ...] = (
         safe_name(offender.name),
         fmt_limit(offender.limit),
         fmt_int(offender.active_users),
         fmt_excess(offender.excess, offender.excess_pct),
     )
+    if since is not None:
+        texts = (*texts, since.get(offender.company_id, "today"))
+    if states is None:
+        return texts
+    state = states.get(offender.company_id)
+    return (*texts, state.label if state is not None else "needs action")
 
 
-def offenders_table(offenders: Sequence[Offender], *, budget: int) -> tuple[dict[str, Any] | None, int]:
+def offenders_table(
+    offenders: Sequence[Offender],
+    *,
+    budget: int,
+    states: Mapping[str, CustomerState] | None = None,
+    since: Mapping[str, str] | None = None,
+) -> tuple[dict[str, Any] | None, int]:
     """Build the table of offenders, as many as fit in ``budget`` characters of cell text.
 
     Args:
         offenders: the offenders to show, in order.
         budget: the most characters all cells together may hold (header included).
+        states: billing states by company id: adds the ``State`` column.
+        since: over-since cells by company id: adds the ``Over since`` column.
 
     Returns:
         The table block (None when not even one offender fits) and how many offenders it shows.
     """
-    used = sum(len(text) for text in TABLE_HEADER)
-    rows: list[list[dict[str, Any]]] = [[_cell(text) for text in TABLE_HEADER]]
+    header = (
+        *TABLE_HEADER,
+        *(("Over since",) if since is not None else ()),
+        *(("State",) if states is not None else ()),
+    )
+    used = sum(len(text) for text in header)
+    rows: list[list[dict[str, Any]]] = [[_cell(text) for text in header]]
     for offender in offenders[: MAX_TABLE_ROWS - 1]:
-        texts = _row_texts(offender)
+        texts = _row_texts(offender, states, since)
         size = sum(slack_len(text) for text in texts)
         if used + size > budget:
             break
@@ -68,7 +90,8 @@ def offenders_table(offenders: Sequence[Offender], *, budget: int) -> tuple[dict
     shown = len(rows) - 1
     if shown == 0:
         return None, 0
-    return {"type": "table", "column_settings": list(_COLUMN_SETTINGS), "rows": rows}, shown
+    columns = list(_COLUMN_SETTINGS) + [{"align": "left"}] * (len(header) - len(TABLE_HEADER))
+    return {"type": "table", "column_settings": columns, "rows": rows}, shown
 
 
 def has_table(blocks: Sequence[dict[str, Any]]) -> bool:

@@ -6,6 +6,8 @@ Each function returns Slack mrkdwn that is safe to send as is: anything interpol
 
 from __future__ import annotations
 
+from typing import Literal
+
 from bot.errors import ActionableError
 from bot.keepnet.models import ExportKind
 from bot.report.formatting import fmt_int, no_match_over_sentence, plural
@@ -38,9 +40,13 @@ def help_text() -> str:
         "• `/overage` — the report with the largest offenders\n"
         "• `/overage top 25` — show the 25 largest offenders (1–50)\n"
         "• `/overage find &lt;text&gt;` — only companies whose name matches &lt;text&gt;\n"
+        "• `/overage reopen &lt;text&gt;` — billing approvers: the matching customers need action again\n"
+        "• `/overage history &lt;text&gt;` — over since, the excess trend and decisions of matching customers (only you see it)\n"
+        "• `/overage statement` — the billing-ready statement (XLSX) of every customer over the limit\n"
         "• `/overage help` — this help\n"
-        "The full list is in the attached CSV in the report's thread "
-        "(or the *Excel export* button under the report)."
+        "The full list is in the attached CSV in the report's thread (or the *Excel export* button "
+        "under the report). Decide on a customer (mark billed, snooze, ignore) with the ⋯ menu of its "
+        "row under *Needs action*."
     )
 
 
@@ -61,6 +67,11 @@ def preparing_export() -> str:
     return ":hourglass_flowing_sand: Preparing the Excel export…"
 
 
+def preparing_statement() -> str:
+    """Shown while the billing statement is being built."""
+    return ":hourglass_flowing_sand: Preparing the billing statement…"
+
+
 def access_denied() -> str:
     """The user or channel is not on the allow lists."""
     return (
@@ -74,21 +85,22 @@ def bot_not_in_channel() -> str:
     return "I'm not a member of this channel — invite me with `/invite @overage-bot` and try again."
 
 
-def upload_failed(reason: str, *, kind: ExportKind = "CSV") -> str:
+def upload_failed(reason: str, *, kind: ExportKind | Literal["statement"] = "CSV") -> str:
     """The file could not be attached (the summary, if any, stays), and how to try again.
 
     Args:
         reason: plain text, e.g. "Slack's file upload failed (HTTP 500)" (escaped here).
-        kind: ``"CSV"`` (the report's file; Refresh posts the report again with it) or ``"Excel"``
-            (the button's).
+        kind: ``"CSV"`` (the report's file; Refresh posts the report again with it), ``"Excel"``
+            (the button's) or ``"statement"`` (the Statement button's).
 
     Returns:
         E.g. ``":warning: The Excel file could not be attached: …. Click *Excel export* to try again."``.
     """
-    button = "Refresh" if kind == "CSV" else "Excel export"
+    button = {"CSV": "Refresh", "Excel": "Excel export", "statement": "Statement"}[kind]
     reason_text = fit_escaped(reason, _REASON_MAX).rstrip(".")
+    what = "statement" if kind == "statement" else f"{kind} file"
     return (
-        f":warning: The {kind} file could not be attached: {reason_text}. "
+        f":warning: The {what} could not be attached: {reason_text}. "
         f"Click *{button}* on the report to try again."
     )
 

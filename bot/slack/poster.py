@@ -109,18 +109,19 @@ class SlackChannelPoster:
         return f"slack:{self.channel}"
 
     async def publish(
-        self, report: OverageReport, *, cached: bool = False, period: str | None = None
+        self, report: OverageReport, *, cached: bool = False, weekly: bool = False, period: str | None = None
     ) -> Posted:
         """Post the summary and attach the CSV in its thread (no file when nobody is over).
 
         A failed CSV does not undo the summary: once the summary is out, any export or upload
         failure (:data:`AFTER_SUMMARY_ERRORS`, network errors included) is explained in the
-        summary's thread (which may promise "…more in the attached file") and comes back in
+        summary's thread (which may promise "…more in the attached CSV") and comes back in
         :attr:`Posted.file_error` instead of raising, so the caller never posts the summary twice.
 
         Args:
             report: the report to show.
             cached: label the data as cached (with its age).
+            weekly: the weekly post's layout (needs action first).
             period: the ledger period, carried as message metadata (``overage_report``) so a replica
                 taking over an expired claim can find the post (see :meth:`find_posted`).
 
@@ -133,7 +134,7 @@ class SlackChannelPoster:
             SlackApiError: the summary could not be posted (any other error code).
         """
         message = build_report_message(
-            report, tz=self._deps.settings.tz, now=self._deps.clock(), cached=cached
+            report, tz=self._deps.settings.tz, now=self._deps.clock(), cached=cached, weekly=weekly
         )
         try:
             response = await self._post_summary(message, period=period)
@@ -250,7 +251,7 @@ class SlackChannelPoster:
             SlackPostError: the summary could not be posted; it carries the fix.
             SlackApiError: the summary could not be posted (another error code).
         """
-        posted = await self.publish(report, period=period)
+        posted = await self.publish(report, weekly=True, period=period)
         log.info(
             "slack_report_posted",
             destination=self.name,

@@ -7,8 +7,8 @@ NOTHING`` plus a conditional ``UPDATE`` whose row count says who won. On SQLite 
 transaction starts with ``BEGIN IMMEDIATE`` (WAL mode, ``busy_timeout``), so two processes on one
 file queue up instead of both winning; on PostgreSQL the row lock of the conflicting insert does it.
 
-A snapshot's ``taken_on`` is the calendar date of the ``taken_at`` passed to
-:meth:`Store.save_snapshot` *in that datetime's own zone* — pass it in the reseller's time zone.
+A snapshot's ``taken_on`` is the date of ``taken_at`` *in that datetime's own zone* (pass the
+reseller's); snapshots older than ``history_weeks`` weeks are pruned (``OVERAGE_HISTORY_WEEKS``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from bot.report.model import Snapshot, SnapshotRow
 from bot.store import queries as queries
 from bot.store import tables as schema
+from bot.store.decisions import DecisionLog
 from bot.store.engine import create_engine
+from bot.store.history import DEFAULT_HISTORY_WEEKS, SnapshotHistory
 from bot.store.revisions import migrate
 from bot.store.types import ConversationRef, PostRecord, StoreError, db_error, normalize_url
 
@@ -39,21 +41,29 @@ __all__ = ["ConversationRef", "PostRecord", "Store", "StoreError"]
 class Store:
     """Async access to the bot's state; open with :meth:`open`, close with :meth:`close`."""
 
-    def __init__(self, engine: AsyncEngine, *, url: str) -> None:
+    def __init__(self, engine: AsyncEngine, *, url: str, history_weeks: int = DEFAULT_HISTORY_WEEKS) -> None:
         """Wrap an engine; use :meth:`open`, which also migrates the schema."""
         self._engine = engine
         self._url = url
+        self.history_weeks = history_weeks
+        #: Per-customer reads of the snapshots ("over since", /overage history).
+        self.history = SnapshotHistory(read=self._read, save=self.save_snapshot)
         self.dialect = engine.dialect.name
         #: Who holds a claim: ``hostname:pid:random`` (one per Store).
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        #: The billing-decision audit.
+        self.decisions = DecisionLog(write=self._write, read=self._read, dialect=self.dialect)
 
     @classmethod
-    async def open(cls, url: str, *, schema_name: str | None = None) -> Store:
+    async def open(
+        cls, url: str, *, schema_name: str | None = None, history_weeks: int = DEFAULT_HISTORY_WEEKS
+    ) -> Store:
         """Connect, then create or upgrade the schema (Alembic, one replica at a time).
 
         Args:
             url: ``sqlite+aiosqlite:///path.db`` or ``postgresql+asyncpg://…`` (``OVERAGE_DB_URL``).
             schema_name: PostgreSQL only: the schema to use (``search_path``); tests use a fresh one.
+            history_weeks: how many weeks of snapshots are kept.
 
         Returns:
             The open store.
@@ -69,7 +79,7 @@ class Store:
         except StoreError:
             await engine.dispose()
             raise
-        return cls(engine, url=url)
+        return cls(engine, url=url, history_weeks=history_weeks)
 
     async def close(self) -> None:
         """Close every pooled connection."""
@@ -100,11 +110,7 @@ class Store:
         return postgresql.insert if self.dialect == "postgresql" else sqlite.insert
 
     async def ping(self) -> None:
-        """Run ``SELECT 1``.
-
-        Raises:
-            StoreError: the database does not answer.
-        """
+        """Run ``SELECT 1``; raises StoreError when the database does not answer."""
         async with self._read() as conn:
             await conn.execute(text("SELECT 1"))
 
@@ -250,27 +256,22 @@ class Store:
 
     # --- snapshots --------------------------------------------------------------------------------
     async def save_snapshot(self, taken_at: datetime, rows: Sequence[SnapshotRow], *, period: str) -> None:
-        """Store a snapshot once per period (a second save of the same period is ignored).
-
-        Only the newest :data:`~bot.store.queries.KEEP_SNAPSHOTS` snapshots are kept.
+        """Store a snapshot once per period (a second save is ignored); prune those past the retention.
 
         Args:
             taken_at: when the data was read, aware, in the reseller's zone (its date is ``taken_on``).
             rows: the over-limit companies (:func:`bot.report.model.snapshot_rows`).
-            period: the post's period key.
+            period: the post's period key, or :func:`~bot.store.history.daily_period` for a day's.
         """
         async with self._write() as conn:
-            await queries.insert_snapshot(conn, self._insert, taken_at=taken_at, rows=rows, period=period)
+            await queries.insert_snapshot(
+                conn, self._insert, taken_at=taken_at, rows=rows, period=period, keep_weeks=self.history_weeks
+            )
 
     async def latest_snapshot(self, *, exclude_period: str | None = None) -> Snapshot | None:
-        """The newest snapshot, optionally ignoring the one saved for ``exclude_period``.
+        """The newest weekly snapshot with its rows (None when none yet), not counting ``exclude_period``'s.
 
-        Args:
-            exclude_period: a period whose own snapshot must not count as "last week" (the weekly
-                job passes its current period, so a retry compares with the week before).
-
-        Returns:
-            The snapshot with its rows, or None when there is none yet.
+        The weekly job passes its current period, so a retry compares with the week before.
         """
         async with self._read() as conn:
             return await queries.select_latest_snapshot(conn, exclude_period=exclude_period)

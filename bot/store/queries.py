@@ -11,15 +11,15 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.report.model import Snapshot, SnapshotRow
 from bot.store import tables as schema
+from bot.store.history import DAILY_PREFIX, prune_snapshots
 from bot.store.types import NOTICE_SUFFIX, ConversationRef, PostRecord
 
 __all__ = [
-    "KEEP_SNAPSHOTS",
     "count_snapshots",
     "insert_snapshot",
     "post_record",
@@ -30,8 +30,6 @@ __all__ = [
     "upsert_conversation",
 ]
 
-#: How many weekly snapshots are kept; older ones are pruned when a new one is saved.
-KEEP_SNAPSHOTS = 20
 
 Insert = Callable[[Any], Any]
 
@@ -68,9 +66,15 @@ async def select_last_weekly_post(conn: AsyncConnection) -> PostRecord | None:
 
 
 async def insert_snapshot(
-    conn: AsyncConnection, insert: Insert, *, taken_at: datetime, rows: Sequence[SnapshotRow], period: str
+    conn: AsyncConnection,
+    insert: Insert,
+    *,
+    taken_at: datetime,
+    rows: Sequence[SnapshotRow],
+    period: str,
+    keep_weeks: int,
 ) -> bool:
-    """Insert a snapshot unless the period has one; prune beyond :data:`KEEP_SNAPSHOTS`.
+    """Insert a snapshot unless the period has one; prune those older than ``keep_weeks`` weeks.
 
     Returns:
         True when a new snapshot was stored.
@@ -100,19 +104,22 @@ async def insert_snapshot(
                 for row in rows
             ],
         )
-    keep = select(s.c.id).order_by(s.c.taken_at.desc(), s.c.id.desc()).limit(KEEP_SNAPSHOTS)
-    stale = select(s.c.id).where(s.c.id.not_in(keep.scalar_subquery()))
-    old = [snapshot for (snapshot,) in await conn.execute(stale)]
-    if old:
-        await conn.execute(delete(r).where(r.c.snapshot_id.in_(old)))
-        await conn.execute(delete(s).where(s.c.id.in_(old)))
+    await prune_snapshots(conn, now=taken_at, weeks=keep_weeks)
     return True
 
 
 async def select_latest_snapshot(conn: AsyncConnection, *, exclude_period: str | None) -> Snapshot | None:
-    """The newest snapshot (optionally not the one of ``exclude_period``), with its rows."""
+    """The newest weekly snapshot (optionally not the one of ``exclude_period``), with its rows.
+
+    Daily snapshots (``day:…`` periods) never count: week-over-week compares with a weekly post's.
+    """
     s, r = schema.snapshots, schema.snapshot_rows
-    query = select(s.c.id, s.c.taken_on).order_by(s.c.taken_at.desc(), s.c.id.desc()).limit(1)
+    query = (
+        select(s.c.id, s.c.taken_on)
+        .where(s.c.period.not_like(DAILY_PREFIX + "%"))
+        .order_by(s.c.taken_at.desc(), s.c.id.desc())
+        .limit(1)
+    )
     if exclude_period is not None:
         query = query.where(s.c.period != exclude_period)
     head = (await conn.execute(query)).first()

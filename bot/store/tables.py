@@ -28,7 +28,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["UTCDateTime", "conversations", "metadata", "post_ledger", "snapshot_rows", "snapshots"]
+__all__ = [
+    "UTCDateTime",
+    "conversations",
+    "decisions",
+    "metadata",
+    "post_ledger",
+    "snapshot_rows",
+    "snapshots",
+]
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -105,4 +113,24 @@ conversations = Table(
     Column("bot_id", String(200)),
     Column("conversation", Text, nullable=False),  # JSON text
     Column("updated_at", UTCDateTime, nullable=False),
+)
+
+decisions = Table(  # append-only: the audit of billing decisions (never updated, never deleted)
+    "decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("company_id", String(200), nullable=False),
+    Column("company_name", Text, nullable=False),
+    Column("decision", String(16), nullable=False),  # billed | snoozed | ignored | reopened
+    Column("excess", Integer),
+    Column("until", Date),  # snoozed: the day it needs action again
+    Column("cycle", String(16)),  # billed: the billing period covered (2026-12, 2026-Q4, 2026)
+    Column("by_id", String(200), nullable=False),
+    Column("by_name", String(200)),
+    Column("edge", String(16), nullable=False),
+    Column("channel", String(300), nullable=False),
+    Column("decided_at", UTCDateTime, nullable=False),
+    Column("delivery", String(64), unique=True),  # a hash of the click: a redelivery records nothing
+    Index("ix_decisions_company_latest", "company_id", "decided_at", "id"),
+    Index("ix_decisions_decided_at", "decided_at", "id"),
 )

@@ -8,9 +8,10 @@ as is (no markdown), after :func:`neutral` has defused angle brackets and ``{{``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.report.decisions import CustomerState
 from bot.report.formatting import (
     clean_text,
     display_name,
@@ -69,34 +70,59 @@ def _row(cells: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "TableRow", "cells": cells}
 
 
-def _offender_row(offender: Offender, name_max: int) -> dict[str, Any]:
-    numbers = (
+def _offender_row(
+    offender: Offender,
+    name_max: int,
+    states: Mapping[str, CustomerState] | None,
+    since: Mapping[str, str] | None,
+) -> dict[str, Any]:
+    numbers: tuple[str, ...] = (
         fmt_limit(offender.limit),
         fmt_int(offender.active_users),
         fmt_excess(offender.excess, offender.excess_pct),
     )
+    if since is not None:
+        numbers = (*numbers, since.get(offender.company_id, "today"))
+    if states is not None:
+        state = states.get(offender.company_id)
+        numbers = (*numbers, state.label if state is not None else "needs action")
     name = neutral(display_name(offender.name, name_max))
     return _row([_cell(rich(run(name))), *(_cell(rich(run(text))) for text in numbers)])
 
 
-def offenders_table(offenders: Sequence[Offender], *, name_max: int) -> dict[str, Any]:
+def offenders_table(
+    offenders: Sequence[Offender],
+    *,
+    name_max: int,
+    states: Mapping[str, CustomerState] | None = None,
+    since: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """A 1.5 ``Table`` of offenders with a header row (``firstRowAsHeaders``).
 
     Args:
         offenders: the rows to show (the caller caps their number).
         name_max: longest company name shown in full.
+        states: billing states by company id: adds the ``State`` column.
+        since: over-since cells by company id: adds the ``Over since`` column.
 
     Returns:
         The table element.
     """
-    header = _row([_cell(text_block(text, weight="Bolder")) for text in _HEADER])
+    titles = (
+        *_HEADER,
+        *(("Over since",) if since is not None else ()),
+        *(("State",) if states is not None else ()),
+    )
+    header = _row([_cell(text_block(text, weight="Bolder")) for text in titles])
     right = {"horizontalCellContentAlignment": "Right"}
+    columns = [{"width": 3}, {"width": 1, **right}, {"width": 1, **right}, {"width": 2, **right}]
+    columns.extend({"width": 2} for _ in titles[len(_HEADER) :])
     return {
         "type": "Table",
         "firstRowAsHeaders": True,
         "showGridLines": False,
-        "columns": [{"width": 3}, {"width": 1, **right}, {"width": 1, **right}, {"width": 2, **right}],
-        "rows": [header, *(_offender_row(o, name_max) for o in offenders)],
+        "columns": columns,
+        "rows": [header, *(_offender_row(o, name_max, states, since) for o in offenders)],
     }
 
 

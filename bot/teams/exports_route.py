@@ -1,4 +1,4 @@
-"""``GET /exports/<token>``: a fresh Keepnet export behind a private, short-lived link.
+"""``GET /exports/<token>``: a fresh Keepnet export (or the billing statement) behind a private, short-lived link.
 
 A bad, tampered or expired token gets a bare 404 (empty body). A good one fetches the export from
 Keepnet now (CSV formula cells already neutralized by the service) and streams it as an
@@ -17,6 +17,7 @@ from aiohttp import web
 
 from bot.deps import Deps
 from bot.keepnet.errors import KeepnetError, KeepnetUnavailableError
+from bot.statement_files import statement_file
 from bot.teams.links import ExportLinks
 
 __all__ = ["export_route"]
@@ -56,6 +57,31 @@ async def _stream(request: web.Request, path: Path, response: web.StreamResponse
     await response.write_eof()
 
 
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def _download_statement(request: web.Request, deps: Deps, *, tenant: str) -> web.StreamResponse:
+    """The billing statement of the current report, built now, as an XLSX attachment."""
+    try:
+        async with statement_file(deps.service, tz=deps.settings.tz) as made:
+            size = (await asyncio.to_thread(made.path.stat)).st_size
+            response = web.StreamResponse(
+                status=200,
+                headers={
+                    **_NO_STORE,
+                    "Content-Type": _XLSX,
+                    "Content-Disposition": f'attachment; filename="{made.filename}"',
+                    "Content-Length": str(size),
+                },
+            )
+            await _stream(request, made.path, response)
+    except KeepnetError as err:
+        log.warning("teams_export_failed", kind="Statement", error=type(err).__name__, detail=err.message)
+        return _failure_page(err)
+    log.info("teams_export_downloaded", kind="Statement", size=size, tenant=tenant)
+    return response
+
+
 def export_route(links: ExportLinks, deps: Deps) -> web.RouteDef:
     """The download route.
 
@@ -72,6 +98,8 @@ def export_route(links: ExportLinks, deps: Deps) -> web.RouteDef:
         if claims is None:
             log.info("teams_export_link_rejected")
             return _not_found()
+        if claims.kind == "Statement":
+            return await _download_statement(request, deps, tenant=claims.tenant)
         try:
             async with deps.service.export_file(claims.kind, query=claims.query, fresh=True) as export:
                 response = web.StreamResponse(

@@ -17,7 +17,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import structlog
 from itsdangerous import BadData, BadPayload, Serializer
@@ -26,12 +26,14 @@ from itsdangerous.encoding import base64_decode, base64_encode
 from bot.config import Settings, split_secrets
 from bot.keepnet.models import ExportKind
 
-__all__ = ["EXPORT_LINK_TTL", "ExportClaims", "ExportLink", "ExportLinks"]
+__all__ = ["EXPORT_LINK_TTL", "ExportClaims", "ExportLink", "ExportLinks", "LinkKind"]
 
 EXPORT_LINK_TTL = timedelta(minutes=10)
 """The longest a link may live."""
 
-_KINDS: tuple[ExportKind, ...] = ("CSV", "Excel")
+LinkKind = ExportKind | Literal["Statement"]
+"""What a link downloads: a Keepnet export, or the bot's billing statement."""
+_KINDS: tuple[LinkKind, ...] = ("CSV", "Excel", "Statement")
 _MAX_TOKEN_LEN = 2048
 _SALT = "overage-bot export link"
 """Keeps these signatures apart from anything else signed with the same secret."""
@@ -64,13 +66,13 @@ class ExportClaims:
     """What a valid token allows: one fresh export.
 
     Attributes:
-        kind: ``"CSV"`` or ``"Excel"``.
+        kind: ``"CSV"``, ``"Excel"`` or ``"Statement"``.
         query: the report's ``find`` text ("" for all customers).
         tenant: the Microsoft 365 tenant the link was made for.
         expires_at: when the link stops working (aware UTC).
     """
 
-    kind: ExportKind
+    kind: LinkKind
     query: str
     tenant: str
     expires_at: datetime
@@ -154,11 +156,11 @@ class ExportLinks:
             )
         return cls(keys, base_url=base_url, clock=clock)
 
-    def mint(self, kind: ExportKind, *, query: str, tenant: str) -> ExportLink:
+    def mint(self, kind: LinkKind, *, query: str, tenant: str) -> ExportLink:
         """A new link for one export.
 
         Args:
-            kind: ``"CSV"`` or ``"Excel"``.
+            kind: ``"CSV"``, ``"Excel"`` or ``"Statement"``.
             query: the report's ``find`` text.
             tenant: the tenant of the person asking.
 
@@ -213,4 +215,4 @@ def _claims(payload: object) -> ExportClaims | None:
         expires_at = datetime.fromtimestamp(exp, UTC)
     except (OverflowError, OSError, ValueError):
         return None
-    return ExportClaims(kind=cast(ExportKind, kind), query=query, tenant=tenant, expires_at=expires_at)
+    return ExportClaims(kind=cast(LinkKind, kind), query=query, tenant=tenant, expires_at=expires_at)

@@ -75,7 +75,7 @@ class TeamsChannelPoster:
             TeamsCredentialsError: Microsoft Entra ID refused the bot's app token.
         """
         settings = self._edge.settings
-        card = build_report_card(report, tz=settings.tz, now=self._deps.clock())
+        card = build_report_card(report, tz=settings.tz, now=self._deps.clock(), weekly=True)
         activity_id = await self._send(MessageFactory.attachment(CardFactory.adaptive_card(card)))
         log.info("teams_report_posted", channel_id=self.channel_id, period=period, activity_id=activity_id)
         return activity_id

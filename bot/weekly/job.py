@@ -21,9 +21,11 @@ import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import utc_now
-from bot.report.model import OverageReport, compare_with_snapshot, snapshot_rows
+from bot.config.billing import PostWhen
+from bot.report.model import OverageReport, Snapshot, compare_with_snapshot, snapshot_rows
 from bot.store.database import Store, StoreError
-from bot.weekly.notice import give_up, release_claim
+from bot.weekly.notice import complete_claim, give_up, never_posted, release_claim
+from bot.weekly.quiet import SKIPPED_PREFIX, quiet_week
 from bot.weekly.recovery import find_lost_post
 from bot.weekly.types import (
     Destination,
@@ -55,8 +57,10 @@ class WeeklyJob:
         lease_s: float = 900.0,
         first_retry_s: float = 60.0,
         max_retry_s: float = 1800.0,
+        post_when: PostWhen = "always",
     ) -> None:
-        """Wire the job; ``clock`` returns aware UTC time, ``sleep`` waits (both injected in tests)."""
+        """Wire the job; ``clock`` returns aware UTC time, ``sleep`` waits (both injected in tests);
+        ``post_when`` (``OVERAGE_POST_WHEN``) may skip quiet weeks (see :mod:`bot.weekly.quiet`)."""
         self.schedule = schedule
         self._store = store
         self._destinations = tuple(destinations)
@@ -67,6 +71,10 @@ class WeeklyJob:
         self._first_retry_s = first_retry_s
         self._max_retry_s = max_retry_s
         self._snapshotted: set[str] = set()
+        self._post_when = post_when
+        self._previous: dict[str, Snapshot | None] = {}
+        #: Scheduled periods this process skipped as quiet (``/healthz`` shows the count).
+        self.skipped_periods: set[str] = set()
 
     def start(self, scheduler: AsyncIOScheduler, *, catch_up: bool = True) -> None:
         """Add the weekly cron job (and, by default, a catch-up run as soon as the scheduler starts).
@@ -106,7 +114,7 @@ class WeeklyJob:
         late_s = (now - occurrence).total_seconds()
         if late_s > self.schedule.grace_s:
             upcoming = self.schedule.next_runs(1, now)
-            if await self._never_posted():  # a first start: the occurrence predates the bot
+            if await never_posted(self._store):  # a first start: the occurrence predates the bot
                 _log.info("weekly_post_first_start", next_run=upcoming[0].isoformat() if upcoming else None)
                 return []
             _log.warning(
@@ -193,13 +201,6 @@ class WeeklyJob:
             await self._sleep(delay)
             delay = min(delay * 2, self._max_retry_s)
 
-    async def _never_posted(self) -> bool:
-        """Whether the ledger has no weekly row at all: the bot was never running at a weekly time."""
-        try:
-            return await self._store.last_post() is None
-        except StoreError:
-            return False
-
     async def _is_completed(self, name: str, period: str) -> bool:
         """Whether the ledger shows the post done (a store failure counts as "not yet": claims decide)."""
         try:
@@ -234,24 +235,30 @@ class WeeklyJob:
             if state == "completed" or record is None:
                 return PostOutcome(name, "already_posted")
             return PostOutcome(name, "claimed_elsewhere", lease_until=record.lease_until)
-        if prior is not None and prior.state == "claimed":  # took over a claim whose holder died
-            found = await find_lost_post(destination, period)
-            if found:
-                await self._complete(name, period, found)
-                return PostOutcome(name, "already_posted", message_ref=found, attempts=1)
+        found = await find_lost_post(destination, period) if prior and prior.state == "claimed" else None
+        if found:  # took over the claim of a replica that died after posting, before recording it
+            await complete_claim(self._store, name, period, found, now=self._clock())
+            return PostOutcome(name, "already_posted", message_ref=found, attempts=1)
         try:
             report = await self._fresh_report(period)
             # Keepnet may have been slow: renew the lease, and never post on a claim already lost.
             if not await self._store.extend(name, period, lease_s=self._lease_s, now=self._clock()):
                 _log.warning("weekly_post_claim_lost", destination=name, period=period)
                 return PostOutcome(name, "claimed_elsewhere", attempts=1)
-            message_ref = await destination.post(report, period=period)
+            quiet = quiet_week(report, self._previous.get(period), self._post_when)
+            if quiet is not None and period.startswith("weekly:"):
+                self.skipped_periods.add(period)
+                _log.info("weekly_post_skipped", destination=name, period=period, reason=quiet)
+                message_ref = SKIPPED_PREFIX + quiet
+            else:
+                message_ref = await destination.post(report, period=period)
         except asyncio.CancelledError:
-            await self._release(name, period, "cancelled while posting (shutdown)")
+            await release_claim(
+                self._store, name, period, "cancelled while posting (shutdown)", now=self._clock()
+            )
             raise
         except Exception as exc:  # noqa: BLE001 - any Keepnet/chat failure: logged, claim released, retried
-            # An expected failure (typed, network, a chat API's error code) is one line with its type;
-            # only a bug needs the traceback.
+            # An expected failure is one line with its type; only a bug needs the traceback.
             _log.warning(
                 "weekly_post_failed" if period.startswith("weekly:") else "post_failed",
                 destination=name,
@@ -260,19 +267,15 @@ class WeeklyJob:
                 error_type=type(exc).__name__,
                 exc_info=None if is_expected_failure(exc) else exc,
             )
-            await self._release(name, period, describe_error(exc))
+            await release_claim(self._store, name, period, describe_error(exc), now=self._clock())
             return PostOutcome(name, "failed", error=describe_error(exc), attempts=1)
-        await self._complete(name, period, message_ref)
+        await complete_claim(self._store, name, period, message_ref, now=self._clock())
+        if message_ref.startswith(SKIPPED_PREFIX):
+            return PostOutcome(name, "skipped", message_ref=message_ref, attempts=1)
         _log.info("weekly_post_sent", destination=name, period=period, message_ref=message_ref)
         if snapshot:
             await self._save_snapshot(report, period)
         return PostOutcome(name, "posted", message_ref=message_ref, attempts=1)
-
-    async def _complete(self, name: str, period: str, message_ref: str) -> None:
-        try:
-            await self._store.complete(name, period, message_ref=message_ref, now=self._clock())
-        except StoreError as exc:  # the message is out; do not post it again
-            _log.error("weekly_post_complete_failed", destination=name, period=period, error=str(exc))
 
     async def _fresh_report(self, period: str) -> OverageReport:
         """A fresh report whose week-over-week line compares with the snapshot *before* this period."""
@@ -280,6 +283,7 @@ class WeeklyJob:
         if report.query:
             return report
         previous = await self._store.latest_snapshot(exclude_period=period)
+        self._previous[period] = previous
         change = None if previous is None else compare_with_snapshot(report.offenders, previous)
         return replace(report, change=change)
 
@@ -293,6 +297,3 @@ class WeeklyJob:
         except StoreError as exc:
             self._snapshotted.discard(period)
             _log.warning("weekly_snapshot_failed", period=period, error=str(exc))
-
-    async def _release(self, name: str, period: str, error: str) -> None:
-        await release_claim(self._store, name, period, error, now=self._clock())

@@ -50,8 +50,9 @@ class PostOutcome:
 
     Attributes:
         destination: the destination name.
-        status: ``posted``; ``already_posted`` (completed before); ``claimed_elsewhere`` (another
-            instance holds a live claim); ``failed`` (gave up; see ``error``).
+        status: ``posted``; ``skipped`` (a quiet week under ``OVERAGE_POST_WHEN``); ``already_posted``
+            (completed before); ``claimed_elsewhere`` (another instance holds a live claim);
+            ``failed`` (gave up; see ``error``).
         message_ref: the posted message's id.
         error: the last error, for ``failed``.
         attempts: how many posting attempts this call made.
@@ -60,7 +61,7 @@ class PostOutcome:
     """
 
     destination: str
-    status: Literal["posted", "already_posted", "claimed_elsewhere", "failed"]
+    status: Literal["posted", "skipped", "already_posted", "claimed_elsewhere", "failed"]
     message_ref: str | None = None
     error: str | None = None
     attempts: int = 0

@@ -70,8 +70,11 @@ async def test_all_good_exits_zero(sandbox: RunningSandbox, slack: FakeSlack, tm
     finished = datetime.now(NEW_YORK)
     assert code == 0, out + err
     lines = out.splitlines()
-    assert all(line.startswith(("✓", "!")) for line in lines[:-1]), out
-    assert lines[-1].startswith("All checks passed.")
+    warnings = [line for line in lines if line.startswith("⚠")]
+    assert all(line.startswith("✓") for line in lines[:-1] if line not in warnings), out
+    assert [w.split(":")[0] for w in warnings] == ["⚠ Weekly duplicate guard", "⚠ Billing decisions"]
+    assert "OVERAGE_APPROVERS" in warnings[1]
+    assert lines[-1] == "All checks passed. (2 warning(s) above.)"
     schedule = next(line for line in lines if "Schedule" in line)
     assert "America/New_York" in schedule
     shown = re.findall(r"(\w{3}) (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})", schedule)
@@ -162,3 +165,16 @@ async def test_slack_unreachable_is_a_failed_line_not_a_crash(
     assert "✗ Slack token: Slack unreachable" in out
     assert "HTTPS_PROXY" in out
     assert "Traceback" not in err
+
+
+async def test_decisions_open_to_everyone_is_a_warning(
+    sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No OVERAGE_APPROVERS and no allow list: warned; approvers or an allow list: a ✓ line."""
+    env = check_env(sandbox, slack, tmp_path)
+    open_line = {line.item: line for line in await run_checks(settings_from(env, monkeypatch))}
+    assert open_line["Billing decisions"].warning
+    assert "open to everyone" in open_line["Billing decisions"].render()
+    approvers = {**env, "OVERAGE_APPROVERS": "U0BILLING1,U0BILLING2"}
+    closed = {line.item: line for line in await run_checks(settings_from(approvers, monkeypatch))}
+    assert closed["Billing decisions"].render() == "✓ Billing decisions: 2 approver(s) (OVERAGE_APPROVERS)"

@@ -71,15 +71,17 @@ async def test_post_channel_overrides_and_new_key_posts_again(
 async def test_only_weekly_destinations_save_the_snapshot(
     sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path
 ) -> None:
-    """A post to another channel does not become "last week"; a post to OVERAGE_CHANNEL does."""
+    """A post to another channel does not become "last week" (only the day's snapshot is kept); a post to OVERAGE_CHANNEL does."""
     db_url = f"sqlite+aiosqlite:///{tmp_path / 'state.db'}"
     env = post_env(sandbox, slack, db_url)
     assert (await run_cli("post", "--channel", "C0OTHER", "--key", "a", env=env, cwd=tmp_path))[0] == 0
     store = await Store.open(db_url)
     try:
-        assert await store.snapshot_count() == 0
+        assert await store.latest_snapshot() is None
+        assert await store.snapshot_count() == 1  # the day's snapshot, for over-since and history
         assert (await run_cli("post", "--channel", "C0WEEKLY", "--key", "b", env=env, cwd=tmp_path))[0] == 0
-        assert await store.snapshot_count() == 1
+        assert await store.latest_snapshot() is not None
+        assert await store.snapshot_count() == 2
     finally:
         await store.close()
 

@@ -48,15 +48,21 @@ def test_preview_on_a_fresh_folder_uses_the_sandbox(tmp_path: Path) -> None:
     assert (over, match.group(2)) == (100, "1,000")
 
     out = tmp_path / "exports"
-    csv_file = next(out.glob("overage-*.csv"))
+    csv_file = next(out.glob("overage-20*.csv"))
     with csv_file.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert len(rows) == over + 1
     assert not any(row[0].startswith(("=", "+", "-", "@")) for row in rows[1:])
 
-    workbook = openpyxl.load_workbook(next(out.glob("overage-*.xlsx")), read_only=True)
+    workbook = openpyxl.load_workbook(next(out.glob("overage-20*.xlsx")), read_only=True)
     assert len(list(workbook.active.iter_rows(values_only=True))) == over + 1
     workbook.close()
+
+    with next(out.glob("overage-statement-*.csv")).open(encoding="utf-8-sig", newline="") as handle:
+        statement = list(csv.reader(handle))
+    assert statement[0][:3] == ["Company", "Keepnet ID", "Reseller"]
+    assert len(statement) == over + 2  # header, one row per customer, Total
+    assert statement[-1][0] == "Total"
 
     message = json.loads((out / "message.json").read_text(encoding="utf-8"))
     assert set(message) == {"text", "blocks"}

@@ -48,6 +48,8 @@ class SharedFile:
     channel: str | None
     thread_ts: str | None
     data: bytes
+    initial_comment: str | None = None
+    """The message text posted with the file (``files.completeUploadExternal``'s ``initial_comment``)."""
 
 
 @dataclass
@@ -145,7 +147,10 @@ def complete_upload(
         if upload is None or upload.data is None:
             return {"ok": False, "error": "file_not_found"}
         title = str(item.get("title") or upload.filename)
-        files.append(SharedFile(str(item["id"]), upload.filename, title, channel, thread_ts, upload.data))
+        comment = args.get("initial_comment")
+        files.append(
+            SharedFile(str(item["id"]), upload.filename, title, channel, thread_ts, upload.data, comment)
+        )
         done.append({"id": item["id"], "title": title, "name": upload.filename})
     return {"ok": True, "files": done}
 

@@ -103,7 +103,7 @@ def test_unknown_limit_and_true_up() -> None:
     """An unreadable limit shows '?' and 'unknown'; the true-up uses the seat price."""
     companies = [_company(1, "Known", "100", 110), _company(2, "Mystery", "lots", 50)]
     text = render_text_report(_report(companies, seat_price=12.5, currency="EUR"), tz=UTC)
-    assert "Estimated true-up ≈ €125" in text
+    assert "Estimated true-up ≈ €125.00 / month (trials excluded)" in text
     assert "1 with an unreadable license limit (excess unknown)" in text
     mystery = next(line for line in text.splitlines() if line.startswith("Mystery"))
     assert "?" in mystery

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import itertools
 import json
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -34,6 +36,7 @@ from bot.service import ReportService
 from bot.slack.app import close_web_session, create_app, open_web_session
 from bot.slack.http import slack_routes
 from bot.slack.listeners import BackgroundWork
+from bot.store.database import Store
 from tests.fakes.slack_api import FakeSlack, run_fake_slack
 
 __all__ = [
@@ -122,6 +125,8 @@ class BotUnderTest:
     session: aiohttp.ClientSession
     background: BackgroundWork
     clock: WallClock
+    store: Store
+    deps: Deps
 
     async def post(self, body: str, headers: dict[str, str]) -> Reply:
         """POST a raw body to ``/slack/events``."""
@@ -194,6 +199,57 @@ class BotUnderTest:
         }
         return urlencode({"payload": json.dumps(payload)})
 
+    def choose_body(
+        self,
+        row: dict[str, Any],
+        value: str,
+        *,
+        message: dict[str, Any] | None,
+        channel: str = "C0REPORTS",
+        user: str = "U0ALICE",
+        action_ts: str = "1733389200.123456",
+        container_ts: str | None = None,
+    ) -> str:
+        """A ``block_actions`` body for choosing ``value`` in a row's overflow menu.
+
+        ``message`` is the channel message as Slack sends it back (None: an ephemeral message, which
+        Slack sends without its blocks, only a container).
+        """
+        ts = container_ts or (message["ts"] if message is not None else "1700000999.000100")
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "user": {"id": user, "username": "alice", "name": "alice", "team_id": "T0FAKE"},
+            "api_app_id": "A0OVERAGE",
+            "token": "legacy-verification-token",
+            "container": {
+                "type": "message",
+                "message_ts": ts,
+                "channel_id": channel,
+                "is_ephemeral": message is None,
+            },
+            "trigger_id": "1.2.3",
+            "team": {"id": "T0FAKE", "domain": "fake"},
+            "channel": {"id": channel, "name": "reports"},
+            "response_url": self.fake.response_url("choose"),
+            "actions": [
+                {
+                    "type": "overflow",
+                    "action_id": "overage_decide",
+                    "block_id": row.get("block_id", ""),
+                    "selected_option": {"text": {"type": "plain_text", "text": "x"}, "value": value},
+                    "action_ts": action_ts,
+                }
+            ],
+        }
+        if message is not None:
+            payload["message"] = {"type": "message", "user": "U0OVERAGE", **message}
+        return urlencode({"payload": json.dumps(payload)})
+
+    async def choose(self, row: dict[str, Any], value: str, **kwargs: Any) -> Reply:
+        """Send a signed overflow choice (see :meth:`choose_body`)."""
+        body = self.choose_body(row, value, **kwargs)
+        return await self.post(body, sign(body))
+
     async def click(self, action_id: str, *, value: str, message_ts: str, **kwargs: Any) -> Reply:
         """Send a signed button click."""
         body = self.click_body(action_id, value=value, message_ts=message_ts, **kwargs)
@@ -218,6 +274,18 @@ class World:
     service: ReportService
     deps: Deps
     clock: WallClock
+    store: Store
+
+
+@asynccontextmanager
+async def _temporary_store() -> AsyncIterator[Store]:
+    """A state store on a SQLite file that is deleted afterwards."""
+    with tempfile.TemporaryDirectory(prefix="overage-scenario-") as folder:
+        store = await Store.open(f"sqlite+aiosqlite:///{Path(folder) / 'state.db'}")
+        try:
+            yield store
+        finally:
+            await store.close()
 
 
 @asynccontextmanager
@@ -236,7 +304,7 @@ async def run_world(
         companies: the sandbox's companies (its seeded 1,000 by default).
         faults: the sandbox's fault switches.
         sleep: the Keepnet client's back-off sleep.
-        clock: the bot's wall clock (service and handlers); the real one by default.
+        clock: the bot's wall clock (service, handlers and billing decisions); the real one by default.
         client_secret: the Keepnet secret the bot uses (a wrong one tests bad credentials).
         **settings: overrides of the bot's settings (e.g. ``overage_allowed_users="U1"``).
 
@@ -244,7 +312,11 @@ async def run_world(
         The world.
     """
     wall = clock if clock is not None else WallClock()
-    async with run_sandbox(companies=companies, faults=faults) as sandbox, run_fake_slack() as fake:
+    async with (
+        run_sandbox(companies=companies, faults=faults) as sandbox,
+        run_fake_slack() as fake,
+        _temporary_store() as store,
+    ):
         overrides: dict[str, Any] = {"slack_signing_secret": SIGNING_SECRET, **settings}
         config = load_settings(
             slack_bot_token=BOT_TOKEN,
@@ -265,12 +337,22 @@ async def run_world(
                 top_n=config.overage_top_n,
                 tz=config.tz,
                 cache_s=config.overage_cache_s,
+                decisions=store.decisions,
+                history=store.history,
+                billing_cycle=config.overage_billing_cycle,
+                pricing=config.pricing,
                 clock=wall,
             )
-            deps = Deps(settings=config, service=service, clock=wall)
+            deps = Deps(settings=config, service=service, store=store, clock=wall)
             try:
                 yield World(
-                    sandbox=sandbox, fake=fake, settings=config, service=service, deps=deps, clock=wall
+                    sandbox=sandbox,
+                    fake=fake,
+                    settings=config,
+                    service=service,
+                    deps=deps,
+                    clock=wall,
+                    store=store,
                 )
             finally:
                 await service.close_exports()
@@ -321,6 +403,8 @@ async def run_bot(
                     session=session,
                     background=background,
                     clock=world.clock,
+                    store=world.store,
+                    deps=world.deps,
                 )
                 await background.drain()
         finally:

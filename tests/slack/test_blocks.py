@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -12,6 +13,7 @@ from bot.report.model import OverageReport, Snapshot, SnapshotRow
 from bot.slack.blocks import (
     ACTION_EXPORT_EXCEL,
     ACTION_REFRESH,
+    ACTION_STATEMENT,
     block_kit_builder_url,
     build_error_message,
     build_report_message,
@@ -61,6 +63,7 @@ class TestSummary:
         header = message["blocks"][0]
         assert header == {
             "type": "header",
+            "block_id": "overage_report",
             "text": {"type": "plain_text", "text": "License overage report", "emoji": True},
         }
         summary = message["blocks"][1]["text"]["text"]
@@ -74,9 +77,9 @@ class TestSummary:
     def test_true_up(self) -> None:
         """A configured seat price adds the estimated true-up with the currency symbol."""
         report = make_report(many_companies(2), seat_price=10.0, currency="USD")
-        assert "Estimated true-up ≈ *$30*" in message_summary(report)
+        assert "Estimated true-up ≈ *$30.00* / month (trials excluded)" in message_summary(report)
         report = make_report(many_companies(2), seat_price=10.0, currency="CHF")
-        assert "Estimated true-up ≈ *CHF 30*" in message_summary(report)
+        assert "Estimated true-up ≈ *CHF30.00* / month" in message_summary(report)
 
     def test_no_true_up_without_price(self) -> None:
         """Without a seat price there is no true-up line."""
@@ -270,7 +273,8 @@ class TestFooterAndButtons:
     def test_buttons_carry_query(self) -> None:
         """Excel export and Refresh carry the query and top N so the click can redo the report."""
         buttons = _buttons(_message(make_report(many_companies(3), query="acme", top_n=25)))
-        assert set(buttons) == {ACTION_EXPORT_EXCEL, ACTION_REFRESH}
+        assert set(buttons) == {ACTION_EXPORT_EXCEL, ACTION_REFRESH, ACTION_STATEMENT}
+        assert buttons[ACTION_STATEMENT]["text"]["text"] == "Statement"
         assert buttons[ACTION_EXPORT_EXCEL]["text"]["text"] == "Excel export"
         assert buttons[ACTION_REFRESH]["text"]["text"] == "Refresh"
         for button in buttons.values():
@@ -359,3 +363,15 @@ def test_block_kit_builder_url() -> None:
     prefix = "https://app.slack.com/block-kit-builder/#"
     assert url.startswith(prefix)
     assert json.loads(unquote(url[len(prefix) :])) == {"blocks": message["blocks"]}
+
+
+def test_over_since_column() -> None:
+    """With the bot's history, the table has an Over since column with date and weeks."""
+    report = make_report(many_companies(3))
+    report = dataclasses.replace(report, over_since={"c1": GENERATED.date() - timedelta(weeks=12)})
+    [table] = [b for b in _message(report)["blocks"] if b["type"] == "table"]
+    header = [cell["text"] for cell in table["rows"][0]]
+    assert header[-1] == "Over since"
+    cells = {row[0]["text"]: row[-1]["text"] for row in table["rows"][1:]}
+    assert cells["Company 1"] == f"{(GENERATED.date() - timedelta(weeks=12)).isoformat()} · 12 wk"
+    assert cells["Company 2"] == "today"

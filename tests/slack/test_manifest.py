@@ -27,7 +27,7 @@ def test_declares_the_overage_command_with_usage() -> None:
     """/overage is the only slash command, with its usage hint and a description."""
     [command] = _manifest()["features"]["slash_commands"]
     assert command["command"] == "/overage"
-    assert command["usage_hint"] == "[help | top 25 | find <text>]"
+    assert command["usage_hint"] == "[help | top 25 | find <text> | reopen <text>]"
     assert command["description"]
 
 

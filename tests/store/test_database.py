@@ -15,7 +15,6 @@ import pytest
 
 from bot.report.model import SnapshotRow
 from bot.store.database import ConversationRef, Store, StoreError
-from bot.store.queries import KEEP_SNAPSHOTS
 from tests.store.fixtures import StoreTarget, _store, _store_target  # noqa: F401 - fixtures
 
 T = TypeVar("T")
@@ -203,16 +202,49 @@ class TestSnapshots:
         assert [r.name for r in latest.rows] == ["New"]
         assert [r.name for r in before.rows] == ["Old"]
 
-    async def test_old_snapshots_are_pruned(self, store: Store) -> None:
-        """Only the newest snapshots are kept, and the newest is still the latest."""
-        for week in range(KEEP_SNAPSHOTS + 3):
-            await store.save_snapshot(
-                NOW + timedelta(days=7 * week), _rows(f"W{week}"), period=f"weekly:{week}"
-            )
-        assert await store.snapshot_count() == KEEP_SNAPSHOTS
+    async def test_snapshots_older_than_the_retention_are_pruned(self, store: Store) -> None:
+        """Every save prunes snapshots older than OVERAGE_HISTORY_WEEKS weeks before it; newer ones stay."""
+        store.history_weeks = 4
+        for week in range(7):
+            await store.save_snapshot(NOW + timedelta(weeks=week), _rows(f"W{week}"), period=f"weekly:{week}")
+        # the last save (week 6) keeps weeks 2..6: week 2 is exactly four weeks old, week 1 is older
+        assert await store.snapshot_count() == 5
         latest = await store.latest_snapshot()
         assert latest is not None
-        assert [r.name for r in latest.rows] == [f"W{KEEP_SNAPSHOTS + 2}"]
+        assert [r.name for r in latest.rows] == ["W6"]
+
+    async def test_two_years_are_kept_by_default(self, store: Store) -> None:
+        """The default retention is 104 weeks: a snapshot 100 weeks old survives a new save."""
+        assert store.history_weeks == 104
+        await store.save_snapshot(NOW - timedelta(weeks=100), _rows("Old"), period="weekly:old")
+        await store.save_snapshot(NOW, _rows("New"), period=PERIOD)
+        assert await store.snapshot_count() == 2
+
+    async def test_one_daily_snapshot_per_day_never_counts_as_last_week(self, store: Store) -> None:
+        """Daily snapshots of full reports: at most one per day, and week-over-week ignores them."""
+        await store.save_snapshot(NOW - timedelta(days=7), _rows("Weekly"), period="weekly:last")
+        await store.history.save_daily(NOW, _rows("Morning"))
+        await store.history.save_daily(NOW + timedelta(hours=5), _rows("Afternoon"))
+        await store.history.save_daily(NOW + timedelta(days=1), _rows("Tomorrow"))
+        assert await store.snapshot_count() == 3
+        latest = await store.latest_snapshot()
+        assert latest is not None
+        assert [r.name for r in latest.rows] == ["Weekly"]
+        points = await store.history.points("id-Morning")
+        assert [(p.day, p.excess) for p in points] == [(NOW.date(), 50)]
+
+    async def test_over_since_follows_the_unbroken_run(self, store: Store) -> None:
+        """A company over in every snapshot since week 0 is over since then; a gap restarts the run."""
+        for week in range(4):
+            names = ["Steady"] if week == 1 else ["Steady", "Gappy"]
+            await store.save_snapshot(NOW + timedelta(weeks=week), _rows(*names), period=f"weekly:{week}")
+        today = (NOW + timedelta(weeks=4)).date()
+        since = await store.history.over_since(["id-Steady", "id-Gappy", "id-New"], today=today)
+        assert since == {
+            "id-Steady": NOW.date(),
+            "id-Gappy": (NOW + timedelta(weeks=2)).date(),
+            "id-New": today,
+        }
 
     async def test_empty_store_has_no_snapshot(self, store: Store) -> None:
         """The first week has nothing to compare with."""

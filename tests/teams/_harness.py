@@ -178,7 +178,15 @@ async def run_teams_bot(
             )
         )
         service = ReportService(
-            client=client, source="Keepnet sandbox", top_n=10, tz=settings.tz, snapshots=store, clock=clock
+            client=client,
+            source="Keepnet sandbox",
+            top_n=10,
+            tz=settings.tz,
+            cache_s=settings.overage_cache_s,
+            snapshots=store,
+            decisions=store.decisions,
+            billing_cycle=settings.overage_billing_cycle,
+            clock=clock,
         )
         deps = Deps(settings=settings, service=service, store=store, clock=clock)
         links = ExportLinks(LINK_SECRET.encode(), base_url=url, clock=clock)

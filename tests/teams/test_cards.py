@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -10,11 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.report.decisions import Decision
 from bot.report.model import OverageReport, Snapshot, SnapshotRow
+from bot.report.states import with_states
 from bot.teams.cards import (
     CARD_MAX_BYTES,
     CARD_SCHEMA,
     VERB_EXPORT_CSV,
+    VERB_EXPORT_STATEMENT,
     VERB_EXPORT_XLSX,
     build_link_card,
     build_report_card,
@@ -87,7 +91,7 @@ class TestReportCard:
         companies = [*many_companies(2), company(9, "Odd", "n/a", 5)]
         text = _all_text(_card(make_report(companies, seat_price=10.0, currency="EUR")))
         assert "**3** of 537 customers are over their license limit — **3** excess users" in text
-        assert "Estimated true-up ≈ \n€30" in text
+        assert "Estimated true-up ≈ \n€30.00\n / month (trials excluded)" in text
         assert "1 with an unreadable license limit" in text
 
     def test_table(self) -> None:
@@ -150,17 +154,21 @@ class TestReportCard:
         assert "— find: acme" in _all_text(_card(make_report(many_companies(1), query="acme")))
 
     def test_actions_execute_with_submit_fallback(self) -> None:
-        """CSV and Excel export are Action.Execute with an Action.Submit fallback carrying the verb."""
+        """CSV, Excel export and Statement are Action.Execute with an Action.Submit fallback carrying the verb.
+
+        The statement always covers every customer over the limit, so it carries no find text.
+        """
         card = _card(make_report(many_companies(2), query="acme"))
-        assert [action["title"] for action in card["actions"]] == ["CSV", "Excel export"]
-        for action, verb in zip(card["actions"], (VERB_EXPORT_CSV, VERB_EXPORT_XLSX), strict=True):
+        assert [action["title"] for action in card["actions"]] == ["CSV", "Excel export", "Statement"]
+        verbs = (VERB_EXPORT_CSV, VERB_EXPORT_XLSX, VERB_EXPORT_STATEMENT)
+        for action, verb, query in zip(card["actions"], verbs, ("acme", "acme", ""), strict=True):
             assert action["type"] == "Action.Execute"
             assert action["verb"] == verb
-            assert action["data"] == {"q": "acme"}
+            assert action["data"] == {"q": query}
             assert action["fallback"] == {
                 "type": "Action.Submit",
                 "title": action["title"],
-                "data": {"verb": verb, "q": "acme"},
+                "data": {"verb": verb, "q": query},
             }
 
     def test_zero_offenders(self) -> None:
@@ -290,3 +298,67 @@ def test_any_report_fits(pool: list[str], count: int, top_n: int, gone: int, que
     card = _card(make_report(companies, top_n=top_n, previous=previous, query=query))
     assert _size(card) <= CARD_MAX_BYTES
     assert all("<" not in text for text in _visible(card["body"]))
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    pool=st.lists(_names, min_size=1, max_size=8),
+    count=st.integers(0, 3000),
+    top_n=st.integers(1, 50),
+    decided=st.integers(0, 3000),
+    by_name=_names,
+    weekly=st.booleans(),
+    rerender=st.booleans(),
+    notice=st.one_of(st.none(), _names),
+    history=st.booleans(),
+)
+def test_any_report_with_states_fits(
+    pool: list[str],
+    count: int,
+    top_n: int,
+    decided: int,
+    by_name: str,
+    weekly: bool,
+    rerender: bool,
+    notice: str | None,
+    history: bool,
+) -> None:
+    """With billing states, Needs action rows, Decide… menus and Over since, the card still stays ≤ 28 KB."""
+    companies = [company(i, pool[i % len(pool)], "10", 11 + i) for i in range(count)]
+    kinds = ("billed", "snoozed", "ignored", "reopened")
+    latest = {
+        f"c{i}": Decision(
+            company_id=f"c{i}",
+            decision=kinds[i % 4],  # type: ignore[arg-type]
+            decided_at=GENERATED,
+            by_id="6b9c3e1d-0000-4000-8000-00000000a11c",
+            by_name=by_name or None,
+            excess=i,
+            until=date(2027, 1, 1),
+            cycle="2026-11",
+            edge="teams",
+        )
+        for i in range(0, min(decided, count), 2)
+    }
+    report = with_states(
+        make_report(companies, top_n=top_n), latest, now=GENERATED, tz=ISTANBUL, cycle="monthly"
+    )
+    if history:  # the Over since column
+        over = {f"c{i}": GENERATED.date() - timedelta(days=i * 3 % 900) for i in range(count)}
+        report = dataclasses.replace(report, over_since=over)
+    since = GENERATED if rerender else None
+    card = build_report_card(report, tz=ISTANBUL, now=GENERATED, weekly=weekly, since=since, notice=notice)
+    assert _size(card) <= CARD_MAX_BYTES
+    assert all("<" not in text for text in _visible(card["body"]))
+    buttons = [a for a in json.loads(json.dumps(card))["body"] if a.get("type") == "Container"]
+    assert len(buttons) <= 5
+
+
+def test_over_since_column_in_the_card() -> None:
+    """The card's table gains Over since when the report carries history."""
+    report = dataclasses.replace(
+        make_report(many_companies(2)), over_since={"c2": GENERATED.date() - timedelta(days=3)}
+    )
+    text = _all_text(_card(report))
+    assert "Over since" in text
+    assert f"{(GENERATED.date() - timedelta(days=3)).isoformat()} · 3 d" in text

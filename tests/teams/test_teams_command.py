@@ -74,7 +74,7 @@ class TestWhereTheCommandWorks:
             [table] = [item for item in card["body"] if item.get("type") == "Table"]
             assert len(table["rows"]) == 6  # header + 5
             verbs = {action.get("verb") for action in card["actions"]}
-            assert verbs == {"export_csv", "export_xlsx"}
+            assert verbs == {"export_csv", "export_xlsx", "export_statement"}
 
     async def test_personal_chat(self) -> None:
         """`overage` in the 1:1 chat gives the card there."""

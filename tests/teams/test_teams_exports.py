@@ -211,3 +211,26 @@ class TestTokensStayOutOfLogs:
         assert token not in logged  # … but never the token
         for part in token.split("."):
             assert part not in logged
+
+
+class TestStatement:
+    """The Statement button: a private link to the billing statement of every customer over the limit."""
+
+    async def test_export_statement_link_downloads_the_statement(self) -> None:
+        """`export_statement` answers with a link card; the download is the statement XLSX, hostile names as text."""
+        async with run_teams_bot(companies=over_limit_companies(30)) as bot:
+            reply = await _click(bot, "export_statement", {"q": ""})
+            card = reply.json()["value"]
+            assert "Your billing statement is ready" in json.dumps(card)
+            download = await bot.get(_open_url(card))
+            assert download.status == 200
+            assert download.headers["Content-Disposition"].startswith(
+                'attachment; filename="overage-statement-'
+            )
+            assert download.headers["Cache-Control"] == "no-store"
+            sheet = openpyxl.load_workbook(io.BytesIO(download.body)).active
+            rows = list(sheet.iter_rows(values_only=True))
+            assert rows[0][:2] == ("Company", "Keepnet ID")
+            assert rows[-1][0] == "Total"
+            assert len(rows) == 30 + 2
+            assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)

@@ -10,6 +10,7 @@ from microsoft_agents.hosting.core import AgentApplication, RouteRank, TurnConte
 
 from bot.deps import Deps
 from bot.teams.error_replies import handle_turn_error
+from bot.teams.handlers.decide import handle_decide_execute, handle_decide_submit
 from bot.teams.handlers.export import EXPORT_VERBS, handle_export_execute, handle_export_submit
 from bot.teams.handlers.install import bot_was_added, remember_channel
 from bot.teams.handlers.overage import handle_overage
@@ -30,7 +31,7 @@ def register_handlers(app: AgentApplication[TurnState], *, deps: Deps, links: Ex
     """Register every route and the error handler.
 
     Routes, first match wins: export buttons (``Action.Execute`` invoke, then the ``Action.Submit``
-    fallback), installs, any other card action ("not supported"), then every text message as a
+    fallback), the ``decide`` buttons of needs-action rows, installs, any other card action ("not supported"), then every text message as a
     command (``overage …``; the SDK removes the bot's @mention first).
 
     Args:
@@ -46,6 +47,14 @@ def register_handlers(app: AgentApplication[TurnState], *, deps: Deps, links: Ex
 
     async def on_export_submit(context: TurnContext, _state: TurnState, data: object) -> None:
         await handle_export_submit(context, data, deps=deps, links=links)
+
+    async def on_decide_execute(
+        context: TurnContext, _state: TurnState, data: object
+    ) -> AdaptiveCardInvokeResponse:
+        return await handle_decide_execute(context, data, deps=deps)
+
+    async def on_decide_submit(context: TurnContext, _state: TurnState, data: object) -> None:
+        await handle_decide_submit(context, data, deps=deps)
 
     async def on_installation_update(context: TurnContext, _state: TurnState) -> None:
         if (context.activity.action or "add").startswith("add"):
@@ -70,6 +79,8 @@ def register_handlers(app: AgentApplication[TurnState], *, deps: Deps, links: Ex
 
     app.adaptive_card.action_execute(_EXPORT_VERB)(on_export_execute)
     app.adaptive_card.action_submit(_EXPORT_VERB)(on_export_submit)
+    app.adaptive_card.action_execute(re.compile("^decide$"))(on_decide_execute)
+    app.adaptive_card.action_submit(re.compile("^decide$"))(on_decide_submit)
     app.installation_update()(on_installation_update)
     app.conversation_update("membersAdded")(on_members_added)
     app.add_route(_selector(is_card_invoke), on_unknown_invoke, is_invoke=True, rank=RouteRank.LAST)

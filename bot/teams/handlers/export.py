@@ -1,4 +1,4 @@
-"""The CSV and Excel buttons: a private, ten-minute download link for the person who clicked.
+"""The CSV, Excel and Statement buttons: a private, ten-minute download link for the person who clicked.
 
 ``Action.Execute`` arrives as an ``adaptiveCard/action`` invoke; the answer is a card returned in
 the invoke response, which Teams shows only to the clicker. Old clients send the ``Action.Submit``
@@ -14,27 +14,28 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
-import aiohttp
 import structlog
 from microsoft_agents.activity import (
     AdaptiveCardInvokeResponse,
-    ChannelAccount,
     ContentTypes,
-    ConversationParameters,
 )
-from microsoft_agents.hosting.core import CardFactory, ConnectorClientBase, MessageFactory, TurnContext
+from microsoft_agents.hosting.core import TurnContext
 
 from bot.deps import Deps
-from bot.keepnet.models import ExportKind
 from bot.teams.cards import build_link_card, build_text_card
 from bot.teams.handlers import messages
-from bot.teams.handlers._activity import is_personal, send_card, tenant_of
+from bot.teams.handlers._activity import tenant_of
+from bot.teams.handlers._private import send_to_sender
 from bot.teams.handlers.access import is_allowed
-from bot.teams.links import ExportLinks
+from bot.teams.links import ExportLinks, LinkKind
 
 __all__ = ["EXPORT_VERBS", "export_card", "handle_export_execute", "handle_export_submit"]
 
-EXPORT_VERBS: dict[str, ExportKind] = {"export_csv": "CSV", "export_xlsx": "Excel"}
+EXPORT_VERBS: dict[str, LinkKind] = {
+    "export_csv": "CSV",
+    "export_xlsx": "Excel",
+    "export_statement": "Statement",
+}
 """Card verbs and the export each one asks for."""
 
 log = structlog.get_logger(__name__)
@@ -56,7 +57,7 @@ def export_card(
 
     Args:
         context: the turn.
-        verb: ``export_csv`` or ``export_xlsx``.
+        verb: ``export_csv``, ``export_xlsx`` or ``export_statement``.
         data: the button's data (``q`` is the report's ``find`` text).
         deps: settings and clock.
         links: the link minter.
@@ -89,41 +90,7 @@ async def handle_export_submit(context: TurnContext, data: object, *, deps: Deps
     """Answer the ``Action.Submit`` fallback: the link card in a 1:1 chat with the clicker, never the channel."""
     verb = data.get("verb") if isinstance(data, dict) else None
     card = export_card(context, str(verb), data, deps=deps, links=links)
-    if is_personal(context.activity):
-        await send_card(context, card)
-        return
-    if await _send_privately(context, card):
-        await context.send_activity(MessageFactory.text(messages.link_sent_privately()))
-    else:
-        await context.send_activity(MessageFactory.text(messages.update_teams_for_links()))
-
-
-async def _send_privately(context: TurnContext, card: dict[str, Any]) -> bool:
-    """Open (or reuse) the 1:1 chat between the bot and the clicker and send ``card`` there."""
-    activity = context.activity
-    sender, bot = activity.from_property, activity.recipient
-    connector = context.services.get(ConnectorClientBase)  # type: ignore[type-abstract]
-    if sender is None or bot is None or connector is None:
-        return False
-    tenant = tenant_of(activity)
-    parameters = ConversationParameters(
-        is_group=False,
-        bot=ChannelAccount(id=bot.id),
-        members=[ChannelAccount(id=sender.id)],
-        tenant_id=tenant or None,
-        channel_data={"tenant": {"id": tenant}} if tenant else None,
-    )
-    try:
-        chat = await connector.conversations.create_conversation(parameters)
-        await connector.conversations.send_to_conversation(
-            chat.id, MessageFactory.attachment(CardFactory.adaptive_card(card))
-        )
-    except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
-        # e.g. 403 when the person has not got the app in their personal scope
-        log.info("teams_private_chat_failed", error=str(exc)[:200], error_type=type(exc).__name__)
-        return False
-    log.info("teams_export_link_sent_privately")
-    return True
+    await send_to_sender(context, card, secret=True)
 
 
 def _invoke_verb(context: TurnContext) -> str:

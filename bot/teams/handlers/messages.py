@@ -4,9 +4,15 @@ from __future__ import annotations
 
 __all__ = [
     "access_denied",
+    "already_decided",
+    "decision_invalid",
+    "decisions_need_store",
     "error_reply",
     "help_text",
-    "link_sent_privately",
+    "no_longer_over",
+    "not_approver",
+    "reopened",
+    "sent_privately",
     "unexpected_error",
     "unsupported_action",
     "update_teams_for_links",
@@ -21,9 +27,13 @@ def help_text() -> str:
         "- `overage`: the report\n"
         "- `overage top 25`: show the 25 largest offenders (1–50)\n"
         "- `overage find acme`: only companies matching “acme”\n"
+        "- `overage reopen acme`: billing approvers: the matching customers need action again\n"
+        "- `overage history acme`: over since, the excess trend and the decisions of matching customers\n"
+        "- `overage statement`: the billing-ready statement (XLSX) of every customer over the limit\n"
         "- `overage help`: this text\n\n"
         "In a channel, mention the bot first: `@Overage overage`. "
-        "The CSV and Excel buttons give you a private download link that works for 10 minutes."
+        "The CSV and Excel buttons give you a private download link that works for 10 minutes. "
+        "Decide on a customer (mark billed, snooze, ignore) with **Decide…** under *Needs action*."
     )
 
 
@@ -55,9 +65,52 @@ def unexpected_error() -> str:
     return "⚠️ Something went wrong while answering. Try again; if it keeps failing, ask the bot's administrator to check its logs."
 
 
-def link_sent_privately() -> str:
-    """Said in a channel after an old client's export click: the link went to a 1:1 chat."""
-    return "I sent you the download link in a private chat with me (look for Overage in your chats)."
+def not_approver() -> str:
+    """A person outside ``OVERAGE_APPROVERS`` chose a decision."""
+    return "Sorry — only billing approvers can record decisions (OVERAGE_APPROVERS). Nothing was recorded."
+
+
+def no_longer_over() -> str:
+    """The customer is not (or no longer) over the limit, or the id is unknown."""
+    return "That customer is no longer over the limit, so nothing was recorded."
+
+
+def decision_invalid() -> str:
+    """The button's data could not be read (forged or damaged)."""
+    return "That choice could not be read, so nothing was recorded. Send `overage` for a fresh report."
+
+
+def decisions_need_store() -> str:
+    """No state database: decisions cannot be kept."""
+    return "Billing decisions need the bot's state database (OVERAGE_DB_URL); nothing was recorded."
+
+
+def already_decided(name: str, label: str, by: str) -> str:
+    """A second click on a customer that was decided meanwhile (``name`` already neutralized)."""
+    who = f" by {by}" if by else ""
+    return (
+        f"{name} is already {label}{who}; nothing new was recorded. To decide again: `overage reopen {name}`."
+    )
+
+
+def reopened(done: list[str], untouched: list[str], query: str) -> str:
+    """The confirmation of ``overage reopen <text>`` (names already neutralized)."""
+    if not done and not untouched:
+        return f"No customer over the limit matches “{query}”; nothing was reopened."
+    lines = [
+        f"Reopened {len(done)}: {', '.join(done)}. They need action again."
+        if done
+        else f"Nothing to reopen for “{query}”."
+    ]
+    if untouched:
+        lines.append(f"Already needing action: {', '.join(untouched)}")
+    return "\n\n".join(lines)
+
+
+def sent_privately(*, link: bool) -> str:
+    """Said in a channel when the answer went to the person's 1:1 chat with the bot."""
+    what = "the download link" if link else "my answer"
+    return f"I sent you {what} in a private chat with me (look for Overage in your chats)."
 
 
 def update_teams_for_links() -> str:

@@ -1,4 +1,4 @@
-"""``overage [top N | find <text> | help]``: the report as an Adaptive Card."""
+"""``overage [top N | find <text> | reopen <text> | history <text> | statement | help]``: the report as an Adaptive Card."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from microsoft_agents.hosting.core import TurnContext
 
 from bot.commands import parse_command
 from bot.deps import Deps
-from bot.teams.cards import build_report_card
+from bot.teams.cards import build_report_card, build_statement_prompt_card
 from bot.teams.handlers import messages
 from bot.teams.handlers._activity import is_personal, send_card, send_text
 from bot.teams.handlers.access import is_allowed
+from bot.teams.handlers.history import handle_history
+from bot.teams.handlers.reopen import handle_reopen
 
 __all__ = ["handle_overage"]
 
@@ -35,6 +37,15 @@ async def handle_overage(context: TurnContext, *, deps: Deps) -> None:
         return
     if command.kind == "usage_error":
         await send_text(context, messages.usage_error(command.error))
+        return
+    if command.kind == "reopen":
+        await handle_reopen(context, command.query, deps=deps)
+        return
+    if command.kind == "history":
+        await handle_history(context, command.query, deps=deps)
+        return
+    if command.kind == "statement":
+        await send_card(context, build_statement_prompt_card())
         return
     service = deps.service
     asked_at = service.now()  # read before asking: a report fetched after it is fresh, whatever its age

@@ -24,6 +24,13 @@ def test_listener_arguments_are_ones_bolt_can_pass(handler: object) -> None:
 
 
 def test_registered_commands_and_actions() -> None:
-    """/overage and the two report buttons are wired."""
+    """/overage, the two report buttons, the decision menu and the review list's buttons are wired."""
     assert set(COMMANDS) == {"/overage"}
-    assert set(ACTIONS) == {"overage_export_excel", "overage_refresh"}
+    assert set(ACTIONS) == {
+        "overage_export_excel",
+        "overage_refresh",
+        "overage_decide",
+        "overage_review",
+        "overage_review_next",
+        "overage_statement",
+    }

@@ -1,4 +1,4 @@
-"""``/overage [help | top N | find <text>]``: acknowledge at once, then post the report."""
+"""``/overage [help | top N | find <text> | reopen <text> | history <text> | statement]``: acknowledge at once, then post the report."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from bot.slack.access import is_allowed
 from bot.slack.listeners._background import BackgroundWork
 from bot.slack.listeners._publish import publish_report
 from bot.slack.listeners._request_log import RequestLog
+from bot.slack.listeners.commands.history import history_command
+from bot.slack.listeners.commands.reopen import reopen_command
+from bot.slack.listeners.commands.statement import statement_command
 
 __all__ = ["handle_overage"]
 
@@ -51,6 +54,19 @@ async def handle_overage(
         request.acked()
         request.outcome = "denied"
         request.finish()
+        return
+    if parsed.kind == "reopen":
+        await reopen_command(
+            ack, respond, deps, background, request=request, command=command, text=parsed.query
+        )
+        return
+    if parsed.kind == "history":
+        await history_command(
+            ack, respond, deps, background, request=request, command=command, text=parsed.query
+        )
+        return
+    if parsed.kind == "statement":
+        await statement_command(ack, respond, client, deps, background, request=request, command=command)
         return
     if parsed.kind != "report":
         text = messages.help_text() if parsed.kind == "help" else messages.usage(parsed.error)
