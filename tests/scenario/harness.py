@@ -227,7 +227,7 @@ class BotUnderTest:
                 "channel_id": channel,
                 "is_ephemeral": message is None,
             },
-            "trigger_id": "1.2.3",
+            "trigger_id": new_trigger_id(),
             "team": {"id": "T0FAKE", "domain": "fake"},
             "channel": {"id": channel, "name": "reports"},
             "response_url": self.fake.response_url("choose"),

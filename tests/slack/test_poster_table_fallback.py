@@ -27,14 +27,16 @@ async def test_refused_table_is_posted_again_as_sections() -> None:
             ts = await poster.post(report, period="key:k")
         attempts = world.fake.calls_to("chat.postMessage")
         assert len(attempts) == 2
-        rows = _table_rows(attempts[0].args["blocks"])[1:]
+        header, *rows = _table_rows(attempts[0].args["blocks"])
         [message] = world.fake.messages()
         assert message["ts"] == ts
         assert_valid_message(message)
         assert all(b["type"] != "table" for b in message["blocks"])
         text = "\n".join(b["text"]["text"] for b in message["blocks"] if b["type"] == "section")
-        for name, limit, active, excess in rows:
-            assert f"*{name}* — License limit: {limit} · Active users: {active} · Excess: {excess}" in text
+        assert header[:4] == ["Company", "License limit", "Active users", "Excess"]
+        for name, *cells in rows:
+            details = " · ".join(f"{label}: {cell}" for label, cell in zip(header[1:], cells, strict=True))
+            assert f"*{name}* — {details}" in text
         assert any("refused the table" in str(b) for b in message["blocks"])
         assert [e for e in logs if e["event"] == "slack_table_refused" and e["log_level"] == "warning"]
         [shared] = world.fake.files
