@@ -9,6 +9,7 @@ the weekly post) always reads Keepnet again.
 from __future__ import annotations
 
 import asyncio
+import errno
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -21,6 +22,7 @@ import structlog
 from bot.exports.cache import ExportCache
 from bot.exports.neutralize import export_filename, neutralize_csv_file
 from bot.keepnet.client import KeepnetClient
+from bot.keepnet.errors import ExportDiskFullError
 from bot.keepnet.models import Company, ExportFile, ExportKind
 from bot.report.cycles import BillingCycle
 from bot.report.model import OverageReport, build_report
@@ -277,8 +279,14 @@ class ReportService:
         if kind != "CSV":
             return raw
         clean = folder / ("clean-" + raw.path.name)
-        await asyncio.to_thread(neutralize_csv_file, raw.path, clean)
-        await asyncio.to_thread(raw.path.unlink)
+        try:
+            await asyncio.to_thread(neutralize_csv_file, raw.path, clean)
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise ExportDiskFullError() from exc
+            raise
+        finally:
+            await asyncio.to_thread(raw.path.unlink, True)
         size = (await asyncio.to_thread(clean.stat)).st_size
         return ExportFile(
             path=clean, filename=raw.filename, content_type=raw.content_type, kind=kind, size=size

@@ -60,6 +60,10 @@ def keepnet_settings(settings: Settings) -> KeepnetSettings:
         max_tries=settings.keepnet_max_tries,
         ca_bundle=settings.ca_bundle,
         proxy=settings.https_proxy,
+        max_pages=settings.keepnet_max_pages,
+        max_response_bytes=int(settings.keepnet_max_response_mb * 1024 * 1024),
+        max_export_bytes=int(settings.keepnet_max_export_mb * 1024 * 1024),
+        export_timeout_s=settings.keepnet_export_timeout_s,
     )
 
 

@@ -17,6 +17,7 @@ from bot.config.billing import BillingSettings
 from bot.config.checks import SLACK_CHANNEL_ID, check_http_url, is_loopback, split_ids, split_secrets
 from bot.config.errors import ConfigError
 from bot.config.history import HistorySettings
+from bot.config.keepnet_limits import KeepnetLimitSettings
 from bot.config.network import NetworkSettings
 from bot.config.pricing import PricingSettings
 from bot.config.slack import SlackSettings
@@ -27,7 +28,13 @@ DEFAULT_KEEPNET_BASE_URL = "https://api.keepnetlabs.com"
 
 
 class Settings(
-    SlackSettings, NetworkSettings, BillingSettings, PricingSettings, HistorySettings, BaseSettings
+    SlackSettings,
+    NetworkSettings,
+    BillingSettings,
+    PricingSettings,
+    HistorySettings,
+    KeepnetLimitSettings,
+    BaseSettings,
 ):
     """All configuration of overage-bot, read from environment variables."""
 

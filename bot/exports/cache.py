@@ -25,6 +25,7 @@ from pathlib import Path
 
 import structlog
 
+from bot.exports.stale import folder_prefix, remove_stale_export_folders
 from bot.keepnet.models import ExportFile, ExportKind
 from bot.singleflight import SingleFlight
 
@@ -37,8 +38,6 @@ ExportKey = tuple[ExportKind, str]
 
 ExportLoader = Callable[[Path], Awaitable[ExportFile]]
 """Fetches the export into the given empty folder (which it may fill as it likes)."""
-
-_PREFIX = "overage-export-"
 
 
 @dataclass(eq=False)
@@ -81,6 +80,7 @@ class ExportCache:
         self._cache_s = cache_s
         self._monotonic = monotonic
         self._directory = directory
+        remove_stale_export_folders(directory)  # a crashed process's leftovers, never a live one's
         self._current: dict[ExportKey, _Entry] = {}
         self._entries: set[_Entry] = set()
         self._sweeps: set[asyncio.Task[int]] = set()
@@ -118,7 +118,9 @@ class ExportCache:
         try:
             assert entry.task is not None
             shared = await asyncio.shield(entry.task)
-            folder = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix=_PREFIX, dir=self._directory))
+            folder = Path(
+                await asyncio.to_thread(tempfile.mkdtemp, prefix=folder_prefix(), dir=self._directory)
+            )
             path = folder / filename
             try:
                 await asyncio.to_thread(_link_or_copy, shared.path, path)
@@ -156,7 +158,7 @@ class ExportCache:
         return self._monotonic() - entry.started >= self._cache_s
 
     async def _load(self, entry: _Entry, load: ExportLoader) -> ExportFile:
-        folder = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix=_PREFIX, dir=self._directory))
+        folder = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix=folder_prefix(), dir=self._directory))
         entry.folder = folder
         try:
             return await load(folder)

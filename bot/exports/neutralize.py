@@ -1,9 +1,10 @@
 """Exports handed to people: Keepnet's own files, with CSV formula injection neutralized.
 
-Keepnet's CSV and XLSX exports are passed on unchanged except for one thing: CSV text cells that
-start with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return get a leading ``'`` (OWASP "CSV
-injection"), so a spreadsheet never runs a customer name as a formula. Numbers such as ``-5`` or
-``+3.5`` stay as they are. The file is streamed row by row, never held in memory.
+Keepnet's CSV and XLSX exports are passed on unchanged except for one thing: CSV text cells whose
+first character — or first character after leading spaces, no-break spaces and line feeds — is
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return get a leading ``'`` (OWASP "CSV injection"),
+so a spreadsheet never runs a customer name as a formula. Numbers such as ``-5`` or ``+3.5`` stay
+as they are. The file is streamed row by row, never held in memory; a cell may be of any length.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ from bot.keepnet.models import ExportKind
 __all__ = ["export_filename", "neutralize_cell", "neutralize_csv_file"]
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_BLANKS = " \u00a0\n"
+"""Skipped before looking for a trigger: spreadsheets ignore them in front of a formula."""
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d+)*|\.\d+)([eE][+-]?\d+)?$")
 _BOM = "\ufeff"
+_FIELD_LIMIT = 2**31 - 1
 
 
 def export_filename(kind: ExportKind, day: date) -> str:
@@ -30,7 +34,7 @@ def export_filename(kind: ExportKind, day: date) -> str:
 
 def neutralize_cell(cell: str) -> str:
     """Prefix a text cell that a spreadsheet would read as a formula with ``'``; numbers pass."""
-    if cell.startswith(_TRIGGERS) and not _NUMBER.match(cell):
+    if cell.lstrip(_BLANKS).startswith(_TRIGGERS) and not _NUMBER.match(cell.strip(_BLANKS)):
         return "'" + cell
     return cell
 
@@ -71,6 +75,7 @@ def neutralize_csv_file(src: Path, dst: Path) -> int:
     Returns:
         The number of data rows (the header row not counted).
     """
+    csv.field_size_limit(_FIELD_LIMIT)  # any cell length: the export's own size bound limits it
     with src.open("rb") as raw:
         size = raw.seek(0, 2)
         final_newline = size == 0 or (raw.seek(size - 1) >= 0 and raw.read(1) == b"\n")

@@ -10,16 +10,21 @@ from __future__ import annotations
 import asyncio
 import codecs
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
 
 import aiohttp
 
-from bot.keepnet.errors import KeepnetResponseError
+from bot.clock import utc_now
+from bot.keepnet import _wire
+from bot.keepnet.errors import ExportDiskFullError, KeepnetLimitError, KeepnetResponseError
 from bot.keepnet.models import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, ExportFile, ExportKind
 
 CHUNK_SIZE = 64 * 1024
+MAX_ERROR_BODY = 1024 * 1024
+"""The most of an error body read (its JSON envelope says what went wrong)."""
 XLSX_MAGIC = b"PK\x03\x04"
 
 
@@ -43,6 +48,44 @@ def html_error(kind: ExportKind) -> KeepnetResponseError:
             "KEEPNET_BASE_URL, then try again."
         ),
     )
+
+
+def _mb(size: float) -> str:
+    return f"{size / (1024 * 1024):,.0f} MB"
+
+
+def too_large(what: str, limit: int, setting: str) -> KeepnetLimitError:
+    """The error for a body beyond its size bound (never retried)."""
+    return KeepnetLimitError(
+        f"Keepnet's {what} is larger than {_mb(limit)} — stopped reading it.",
+        remediation=f"Narrow the search, or raise {setting} if this size is expected.",
+    )
+
+
+def too_slow(kind: ExportKind, seconds: float) -> KeepnetLimitError:
+    """The error for an export whose body did not arrive within its total deadline (never retried)."""
+    return KeepnetLimitError(
+        f"Keepnet did not finish sending the {kind} export within {seconds:,.0f} seconds.",
+        remediation="Try again later, or raise KEEPNET_EXPORT_TIMEOUT_S if Keepnet is known to be this slow.",
+    )
+
+
+async def read_bounded(resp: aiohttp.ClientResponse, max_bytes: int) -> bytes:
+    """The whole body, read in chunks and refused as soon as it passes ``max_bytes``.
+
+    Raises:
+        KeepnetLimitError: the body (or its announced ``Content-Length``) is larger than ``max_bytes``.
+    """
+    if resp.content_length is not None and resp.content_length > max_bytes:
+        raise too_large("search answer", max_bytes, "KEEPNET_MAX_RESPONSE_MB")
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in resp.content.iter_chunked(CHUNK_SIZE):
+        size += len(chunk)
+        if size > max_bytes:
+            raise too_large("search answer", max_bytes, "KEEPNET_MAX_RESPONSE_MB")
+        parts.append(chunk)
+    return b"".join(parts)
 
 
 class ExportSniffer:
@@ -106,12 +149,19 @@ class ExportSniffer:
 
 
 async def stream_to_file(
-    kind: ExportKind, first: bytes, resp: aiohttp.ClientResponse, *, filename: str, directory: Path | None
+    kind: ExportKind,
+    first: bytes,
+    resp: aiohttp.ClientResponse,
+    *,
+    filename: str,
+    directory: Path | None,
+    max_bytes: int = 500 * 1024 * 1024,
 ) -> ExportFile:
     """Write ``first`` and the rest of ``resp``'s body to a temporary file, checking it on the way.
 
     Raises:
         KeepnetResponseError: the bytes are not the requested kind of file (the file is deleted).
+        KeepnetLimitError: the body passed ``max_bytes`` (stopped there; the file is deleted).
     """
     suffix = ".csv" if kind == "CSV" else ".xlsx"
     # Creating the file touches the disk's metadata, which can stall under contention: off the loop.
@@ -122,17 +172,51 @@ async def stream_to_file(
     try:
         # 64 KiB writes land in the page cache in microseconds; a thread hop per chunk costs more.
         with os.fdopen(handle, "wb") as out:
+            if resp.content_length is not None and resp.content_length > max_bytes:
+                raise too_large(f"{kind} export", max_bytes, "KEEPNET_MAX_EXPORT_MB")
             sniffer.feed(first)
             out.write(first)
             async for chunk in resp.content.iter_chunked(CHUNK_SIZE):
                 sniffer.feed(chunk)
+                if sniffer.size > max_bytes:
+                    raise too_large(f"{kind} export", max_bytes, "KEEPNET_MAX_EXPORT_MB")
                 out.write(chunk)
         sniffer.finish()
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(name)
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise ExportDiskFullError() from exc
         raise
     content_type = CSV_CONTENT_TYPE if kind == "CSV" else XLSX_CONTENT_TYPE
     return ExportFile(
         path=Path(name), filename=filename, content_type=content_type, kind=kind, size=sniffer.size
+    )
+
+
+async def receive(
+    kind: ExportKind,
+    resp: aiohttp.ClientResponse,
+    *,
+    filename: str,
+    directory: Path | None,
+    max_bytes: int,
+) -> ExportFile:
+    """Judge an export response and stream its file to disk.
+
+    Raises:
+        KeepnetError: an error envelope or status (typed by :mod:`bot.keepnet._wire`), an HTML page,
+            a body that is not the requested file, or one larger than ``max_bytes``.
+    """
+    if resp.status != 200 or _wire.is_json_type(resp.headers):
+        raw = await resp.content.read(MAX_ERROR_BODY)
+        raise _wire.decode_export_error(resp.status, resp.headers, raw, now=utc_now())
+    if is_html_type(resp.headers.get("Content-Type", "")):
+        raise html_error(kind)
+    first = await resp.content.read(CHUNK_SIZE)
+    if looks_like_json(first):
+        raw = first + await resp.content.read(MAX_ERROR_BODY)
+        raise _wire.decode_export_error(resp.status, resp.headers, raw, now=utc_now())
+    return await stream_to_file(
+        kind, first, resp, filename=filename, directory=directory, max_bytes=max_bytes
     )

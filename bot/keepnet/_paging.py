@@ -4,6 +4,11 @@ Page 1 comes first; it tells the page size the server really used (it may cap ou
 count. The other pages are then read concurrently. When the distinct rows do not add up to the
 server's ``totalNumberOfRecords`` (rows shift between pages of a non-unique sort), everything is
 read again, one page after the other, fresh from page 1. A partial list is never returned.
+
+Page 1's numbers are untrusted: a page size ≤ 0 with more rows to read, a negative count, or more
+pages than ``max_pages`` or ``ceil(totalNumberOfRecords / pageSize) + 1`` is refused at once
+(:class:`KeepnetLimitError`), before any further request. The other pages are read by at most
+``concurrency`` workers pulling page numbers in turn — never one task per page up front.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections.abc import Awaitable, Callable
 
 import structlog
 
-from bot.keepnet.errors import KeepnetIncompleteError
+from bot.keepnet.errors import KeepnetIncompleteError, KeepnetLimitError
 from bot.keepnet.models import Company, CompanyPage, OverLimitCompanies
 
 SearchPage = Callable[[int, int], Awaitable[CompanyPage]]
@@ -23,58 +28,107 @@ SearchPage = Callable[[int, int], Awaitable[CompanyPage]]
 _log = structlog.get_logger(__name__)
 
 
-async def fetch_complete(search: SearchPage, *, page_size: int, concurrency: int) -> OverLimitCompanies:
+async def fetch_complete(
+    search: SearchPage, *, page_size: int, concurrency: int, max_pages: int = 2000
+) -> OverLimitCompanies:
     """Read all pages; re-read sequentially once if the count does not match.
 
     Args:
         search: reads one page.
         page_size: the page size to ask for.
         concurrency: pages in flight at once after page 1.
+        max_pages: the most pages one listing may take (``KEEPNET_MAX_PAGES``).
 
     Returns:
         The complete list; ``pages_read`` counts every page request made.
 
     Raises:
         KeepnetIncompleteError: the pages never added up to the server's total.
+        KeepnetLimitError: page 1 claims a page size, count or number of pages that cannot be true.
         KeepnetError: a page failed for good.
     """
-    pages = await read_pages(search, page_size=page_size, concurrency=concurrency)
+    pages = await read_pages(search, page_size=page_size, concurrency=concurrency, max_pages=max_pages)
     result = assemble(pages, reads=len(pages))
     if result is not None:
+        _warn_unreadable(result)
         return result
     _log.warning("keepnet_paging_mismatch", pages=len(pages), action="reread_sequentially")
-    again = await read_pages(search, page_size=page_size, concurrency=1)
+    again = await read_pages(search, page_size=page_size, concurrency=1, max_pages=max_pages)
     result = assemble(again, reads=len(pages) + len(again))
     if result is None:
         raise KeepnetIncompleteError(
             f"Keepnet reported {again[0].total_number_of_records} companies over their limit, but paging "
             f"returned {len(dedupe(again))} distinct ones, even when read again page by page."
         )
+    _warn_unreadable(result)
     return result
 
 
-async def read_pages(search: SearchPage, *, page_size: int, concurrency: int) -> list[CompanyPage]:
+def _warn_unreadable(result: OverLimitCompanies) -> None:
+    """One warning for the companies whose license limit could not be read (they still count)."""
+    odd = [c for c in result.companies if c.limit_unreadable]
+    if odd:
+        _log.warning(
+            "keepnet_unreadable_limits",
+            count=len(odd),
+            companies=[c.company_name[:80] for c in odd[:5]],
+            values=[(c.number_of_users or "")[:20] for c in odd[:5]],
+        )
+
+
+def page_count(first: CompanyPage, *, max_pages: int) -> tuple[int, int]:
+    """The page size and number of pages to read, judged from page 1.
+
+    Raises:
+        KeepnetLimitError: a count that cannot be true, or more pages than the bounds allow.
+    """
+    total, rows = first.total_number_of_records, len(first.results or ())
+    if total < 0 or first.total_number_of_pages < 0:
+        raise KeepnetLimitError(
+            f"Keepnet reported {total} companies in {first.total_number_of_pages} pages — refusing to read "
+            "a count that cannot be true."
+        )
+    if total <= rows:
+        return max(first.page_size, rows, 1), 1
+    size = first.page_size
+    if size <= 0:
+        raise KeepnetLimitError(
+            f"Keepnet reported a page size of {size} for {total:,} companies — refusing to read pages "
+            "of no rows."
+        )
+    expected = math.ceil(total / size)
+    count = first.total_number_of_pages or expected
+    bound = min(max_pages, expected + 1)
+    if count > bound:
+        raise KeepnetLimitError(
+            f"Keepnet reported {count:,} pages of {size} for {total:,} companies — refusing to read more "
+            f"than {bound:,} pages (KEEPNET_MAX_PAGES is {max_pages:,})."
+        )
+    return size, count
+
+
+async def read_pages(
+    search: SearchPage, *, page_size: int, concurrency: int, max_pages: int = 2000
+) -> list[CompanyPage]:
     """Page 1, then pages 2.. with the page size and page count the server echoed (in page order)."""
     first = await search(1, page_size)
-    size = first.page_size if first.page_size > 0 else page_size
-    count = first.total_number_of_pages or math.ceil(first.total_number_of_records / size)
-    numbers = range(2, count + 1)
-    if concurrency <= 1:
-        return [first, *[await search(n, size) for n in numbers]]
-    limit = asyncio.Semaphore(concurrency)
+    size, count = page_count(first, max_pages=max_pages)
+    numbers = iter(range(2, count + 1))
+    pages: dict[int, CompanyPage] = {1: first}
 
-    async def one(number: int) -> CompanyPage:
-        async with limit:
-            return await search(number, size)
+    async def worker() -> None:
+        for number in numbers:  # shared iterator: each page is taken by exactly one worker
+            pages[number] = await search(number, size)
 
-    tasks = [asyncio.ensure_future(one(n)) for n in numbers]
-    try:
-        return [first, *await asyncio.gather(*tasks)]
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
+    workers = max(1, min(concurrency, count - 1))
+    if count > 1:
+        try:
+            async with asyncio.TaskGroup() as group:  # a failing page cancels the other workers
+                for _ in range(workers):
+                    group.create_task(worker())
+        except BaseExceptionGroup as failed:  # callers expect the typed error itself
+            raise failed.exceptions[0] from None
+    return [pages[n] for n in range(1, count + 1)]
 
 
 def dedupe(pages: list[CompanyPage]) -> list[Company]:

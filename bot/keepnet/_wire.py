@@ -239,6 +239,10 @@ def decode_page(data: Mapping[str, Any]) -> CompanyPage:
         raise KeepnetResponseError(
             f"Keepnet sent a search page in an unexpected shape ({exc.error_count()} errors)."
         ) from exc
+    except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:  # never a generic crash
+        raise KeepnetResponseError(
+            f"Keepnet sent a search page in an unexpected shape ({type(exc).__name__})."
+        ) from exc
 
 
 def decode_token(status: int, headers: Mapping[str, str], body: bytes, *, now: datetime) -> TokenResponse:

@@ -37,7 +37,7 @@ from bot.logging import register_secret
 
 __all__ = ["MAX_RETRY_AFTER_S", "KeepnetClient"]
 
-MAX_ERROR_BODY = 1024 * 1024
+MAX_ERROR_BODY = _export.MAX_ERROR_BODY
 _log = structlog.get_logger(__name__)
 
 
@@ -58,9 +58,10 @@ class KeepnetClient:
         proxy: an explicit proxy URL, used instead of the environment's; hosts in ``NO_PROXY``
             still go direct while ``trust_env`` is on.
         session: an existing session to use (not closed by :meth:`close`).
-        sleep: awaited between tries (tests inject a recorder).
-        clock: monotonic seconds for token expiry.
-        rng: random source of the backoff jitter (tests inject a fixed one).
+        sleep, clock, rng: waits between tries, monotonic seconds for token expiry, backoff jitter
+            (tests inject their own).
+        max_pages, max_response_bytes, max_export_bytes, export_timeout_s: the bounds on Keepnet's
+            answers (see :class:`bot.keepnet.settings.KeepnetSettings`).
     """
 
     def __init__(
@@ -80,6 +81,10 @@ class KeepnetClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
+        max_pages: int = 2000,
+        max_response_bytes: int = 50 * 1024 * 1024,
+        max_export_bytes: int = 500 * 1024 * 1024,
+        export_timeout_s: float = 300.0,
     ) -> None:
         if not client_id or not client_secret:
             raise KeepnetConfigError("No Keepnet credential is configured.")
@@ -96,6 +101,10 @@ class KeepnetClient:
         self._trust_env = trust_env
         self._proxy = proxy or None
         self._slots = asyncio.Semaphore(self._concurrency)
+        self._max_pages = max(1, max_pages)
+        self._max_response_bytes = max(1, max_response_bytes)
+        self._max_export_bytes = max(1, max_export_bytes)
+        self._export_timeout_s = export_timeout_s
         self._retrying = _retry.Retrier(
             max_tries=max(1, max_tries),
             timeout_s=timeout_s,
@@ -134,6 +143,10 @@ class KeepnetClient:
             ca_bundle=settings.ca_bundle,
             trust_env=trust_env,
             proxy=settings.proxy if trust_env else None,
+            max_pages=settings.max_pages,
+            max_response_bytes=settings.max_response_bytes,
+            max_export_bytes=settings.max_export_bytes,
+            export_timeout_s=settings.export_timeout_s,
         )
 
     async def __aenter__(self) -> KeepnetClient:
@@ -155,9 +168,8 @@ class KeepnetClient:
     async def fetch_over_limit(self, text: str = "") -> OverLimitCompanies:
         """All companies over their licence limit, complete and deduplicated, or an error.
 
-        Page 1 is read first, then the other pages concurrently. If the distinct rows do not add up
-        to ``totalNumberOfRecords`` (rows shifted between pages), every page is read again, one by
-        one; ``pages_read`` counts all page requests made.
+        Page 1 first, then the others concurrently (bounded); a count mismatch reads them again one
+        by one (see :mod:`bot.keepnet._paging`).
 
         Raises:
             KeepnetIncompleteError: the pages never added up to the server's total.
@@ -167,7 +179,9 @@ class KeepnetClient:
         async def search(number: int, size: int) -> CompanyPage:
             return await self._search(page_number=number, page_size=size, text=text, over_limit=True)
 
-        return await _paging.fetch_complete(search, page_size=self._page_size, concurrency=self._concurrency)
+        return await _paging.fetch_complete(
+            search, page_size=self._page_size, concurrency=self._concurrency, max_pages=self._max_pages
+        )
 
     async def count_customers(self, text: str = "") -> int:
         """How many customer companies match ``text`` (no overage filter; one row asked)."""
@@ -181,19 +195,11 @@ class KeepnetClient:
     async def export(
         self, kind: ExportKind, *, text: str = "", filename: str, directory: Path | None = None
     ) -> ExportFile:
-        """Stream Keepnet's export of all over-limit companies to a temporary file.
+        """Stream Keepnet's ``kind`` export of the over-limit companies matching ``text`` to a temp file.
 
-        Args:
-            kind: ``"CSV"`` or ``"Excel"``.
-            text: free-text search.
-            filename: the name to show people.
-            directory: where to create the temporary file (default: the system temp folder).
-
-        Returns:
-            The file on disk; the caller deletes ``.path``.
-
-        Raises:
-            KeepnetError: typed failure; no temporary file is left behind.
+        ``filename`` is the name shown to people; ``directory`` where the file goes (default: the
+        system temp folder). The caller deletes ``.path``. Raises a typed KeepnetError on failure (a
+        size or deadline bound is never retried), leaving no temporary file behind.
         """
         body = _wire.export_body(kind, page_size=self._page_size, text=text)
         return await self._retrying(
@@ -212,7 +218,7 @@ class KeepnetClient:
     async def _api_json(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         limits = aiohttp.ClientTimeout(total=self._timeout_s)
         async with self._slots, await self._send(path, body, limits=limits) as resp:
-            raw = await resp.read()
+            raw = await _export.read_bounded(resp, self._max_response_bytes)
             return _wire.decode_response(resp.status, resp.headers, raw, now=utc_now())
 
     async def _send(
@@ -234,7 +240,7 @@ class KeepnetClient:
         form = _wire.token_form(self._client_id, self._client_secret)
         limits = aiohttp.ClientTimeout(total=self._timeout_s)
         async with await self._post(_wire.TOKEN_PATH, data=form, limits=limits) as resp:
-            raw = await resp.read()
+            raw = await _export.read_bounded(resp, self._max_response_bytes)
             return _wire.decode_token(resp.status, resp.headers, raw, now=utc_now())
 
     async def _post(
@@ -279,14 +285,14 @@ class KeepnetClient:
         self, kind: ExportKind, body: dict[str, Any], *, filename: str, directory: Path | None
     ) -> ExportFile:
         limits = aiohttp.ClientTimeout(total=None, sock_connect=self._timeout_s, sock_read=self._timeout_s)
-        async with self._slots, await self._send(_wire.EXPORT_PATH, body, limits=limits) as resp:
-            if resp.status != 200 or _wire.is_json_type(resp.headers):
-                raw = await resp.content.read(MAX_ERROR_BODY)
-                raise _wire.decode_export_error(resp.status, resp.headers, raw, now=utc_now())
-            if _export.is_html_type(resp.headers.get("Content-Type", "")):
-                raise _export.html_error(kind)
-            first = await resp.content.read(_export.CHUNK_SIZE)
-            if _export.looks_like_json(first):
-                raw = first + await resp.content.read(MAX_ERROR_BODY)
-                raise _wire.decode_export_error(resp.status, resp.headers, raw, now=utc_now())
-            return await _export.stream_to_file(kind, first, resp, filename=filename, directory=directory)
+        async with self._slots:  # the deadline counts from the request, not from the wait for a slot
+            deadline = asyncio.timeout(self._export_timeout_s)
+            try:
+                async with deadline, await self._send(_wire.EXPORT_PATH, body, limits=limits) as resp:
+                    return await _export.receive(
+                        kind, resp, filename=filename, directory=directory, max_bytes=self._max_export_bytes
+                    )
+            except TimeoutError:
+                if not deadline.expired():
+                    raise  # a stalled socket: retried like any timeout
+                raise _export.too_slow(kind, self._export_timeout_s) from None

@@ -12,7 +12,9 @@ Kept in their own module to avoid import loops. The tree::
     │   │                             or a Retry-After longer than the bot waits
     │   └── KeepnetTLSError           the server's certificate is not trusted (never retried)
     ├── KeepnetIncompleteError        paging could not produce the complete list
-    └── KeepnetResponseError          a body that is not what the API documents
+    ├── KeepnetResponseError          a body that is not what the API documents
+    ├── KeepnetLimitError             pages, size or time beyond the bot's bounds (never retried)
+    └── ExportDiskFullError           no space left on this server for the export's file
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ from __future__ import annotations
 from bot.errors import ActionableError
 
 __all__ = [
+    "ExportDiskFullError",
     "KeepnetConfigError",
     "KeepnetCredentialsRejected",
     "KeepnetError",
     "KeepnetIncompleteError",
     "KeepnetInvalidClientError",
+    "KeepnetLimitError",
     "KeepnetNotResellerError",
     "KeepnetRequestError",
     "KeepnetResponseError",
@@ -113,7 +117,7 @@ class KeepnetTLSError(KeepnetUnavailableError):
     """The TLS certificate presented for Keepnet could not be verified (retrying cannot help)."""
 
     default_remediation = (
-        "If your network inspects HTTPS through a proxy, set KEEPNET_CA_BUNDLE to your proxy's CA "
+        "If your network inspects HTTPS through a proxy, set CA_BUNDLE (alias KEEPNET_CA_BUNDLE) to your proxy's CA "
         "(PEM file); it is trusted in addition to the system's CAs. Otherwise check KEEPNET_BASE_URL."
     )
 
@@ -128,3 +132,24 @@ class KeepnetResponseError(KeepnetError):
     """The response was not in the documented shape (e.g. a JSON body where a file was expected)."""
 
     default_remediation = "Keepnet sent an unexpected response; try again, and report it if it persists."
+
+
+class KeepnetLimitError(KeepnetError):
+    """An answer Keepnet sent is beyond the bot's bounds (pages, size, time): refused, never retried."""
+
+    default_remediation = (
+        "Try again later; if it persists, report it to Keepnet. The bounds are KEEPNET_MAX_PAGES, "
+        "KEEPNET_MAX_RESPONSE_MB, KEEPNET_MAX_EXPORT_MB and KEEPNET_EXPORT_TIMEOUT_S."
+    )
+
+
+class ExportDiskFullError(KeepnetError):
+    """The server's disk filled up while the export was being written (the partial file is removed)."""
+
+    default_remediation = (
+        "Free space in the bot's temporary folder (TMPDIR), or give the server or container more disk, "
+        "then try again."
+    )
+
+    def __init__(self) -> None:
+        super().__init__("There is no space left for the export on this server.")

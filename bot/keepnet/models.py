@@ -8,6 +8,7 @@ become None rather than failing the whole page.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -37,6 +38,10 @@ class _Wire(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=True)
 
 
+MAX_USERS = 10**9
+"""Counts beyond this cannot be true: such a license limit is "unknown"."""
+
+
 class Company(_Wire):
     """One row of ``POST /api/companies/search`` (``SearchCompanyDto``)."""
 
@@ -59,10 +64,35 @@ class Company(_Wire):
     @field_validator("number_of_users", mode="before")
     @classmethod
     def _users_as_text(cls, value: object) -> object:
+        """Kept as short text: numbers beyond any real license (or inf/NaN) become unreadable ("?")."""
         if isinstance(value, bool):
             return None
-        if isinstance(value, int | float):
-            return str(int(value))
+        if isinstance(value, int):
+            return str(value) if abs(value) <= MAX_USERS else "?"
+        if isinstance(value, float):
+            return str(int(value)) if math.isfinite(value) and abs(value) <= MAX_USERS else "?"
+        if isinstance(value, str) and len(value) > 64:
+            return "?"  # no license limit is written in 64 characters or more
+        return value
+
+    @field_validator(
+        "inactive_target_user_count", "deleted_target_user_count", "monthly_active_user_count", mode="before"
+    )
+    @classmethod
+    def _optional_count(cls, value: object) -> object:
+        """Counts the report does not use: an absurd or non-finite one is simply unknown."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return value if math.isfinite(value) and abs(value) <= MAX_USERS else None
+        return value
+
+    @field_validator("target_user_count", mode="before")
+    @classmethod
+    def _count(cls, value: object) -> object:
+        """An absurd or unreadable active-user count is 0 here and makes the limit unknown below."""
+        if isinstance(value, float) and not math.isfinite(value):
+            return -1
+        if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) > MAX_USERS:
+            return -1
         return value
 
     @field_validator("license_end_date", "create_time", mode="before")
@@ -85,17 +115,26 @@ class Company(_Wire):
 
     @property
     def license_limit(self) -> int | None:
-        """The licensed maximum of users; None when unlimited or when it cannot be parsed."""
-        if not self.is_number_of_users_limited or self.number_of_users is None:
+        """The licensed maximum of users; None when unlimited, unparsable, non-finite or absurd (> 10⁹)."""
+        if not self.is_number_of_users_limited or self.number_of_users is None or self.target_user_count < 0:
             return None
         text = self.number_of_users.strip().replace(",", "")
         try:
             value = float(text)
         except ValueError:
             return None
-        if value != value or value < 0:  # NaN or negative
+        if not math.isfinite(value) or value < 0 or value > MAX_USERS:
             return None
         return int(value)
+
+    @property
+    def limit_unreadable(self) -> bool:
+        """True when a limited license's number of users could not be read (a warning is logged)."""
+        return (
+            self.is_number_of_users_limited
+            and self.number_of_users is not None
+            and self.license_limit is None
+        )
 
     @property
     def excess_users(self) -> int | None:

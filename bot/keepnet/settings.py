@@ -22,6 +22,10 @@ class KeepnetSettings:
         max_tries: tries of one request (1 = no retry).
         ca_bundle: a PEM file of extra trusted CAs, or None for the system store.
         proxy: an explicit HTTPS proxy URL, or None.
+        max_pages: the most search pages one listing may take.
+        max_response_bytes: the largest search answer read.
+        max_export_bytes: the largest export streamed to disk.
+        export_timeout_s: the total deadline of an export's whole body.
     """
 
     base_url: str
@@ -33,3 +37,7 @@ class KeepnetSettings:
     max_tries: int = 4
     ca_bundle: Path | None = None
     proxy: str | None = None
+    max_pages: int = 2000
+    max_response_bytes: int = 50 * 1024 * 1024
+    max_export_bytes: int = 500 * 1024 * 1024
+    export_timeout_s: float = 300.0

@@ -178,7 +178,7 @@ def _offender(company: Company) -> Offender:
         company_id=company.company_resource_id,
         name=company.company_name,
         limit=limit,
-        active_users=company.target_user_count,
+        active_users=max(0, company.target_user_count),
         excess=excess,
         excess_pct=pct,
         license_end=company.license_end_date,

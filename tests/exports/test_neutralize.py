@@ -88,3 +88,30 @@ def test_only_formula_cells_change(tmp_path: Path, original: str, expected: str)
     src.write_bytes(original.encode("utf-8"))
     neutralize_csv_file(src, dst)
     assert dst.read_bytes() == expected.encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        (" =1+1", "' =1+1"),
+        ("\u00a0@SUM(A1)", "'\u00a0@SUM(A1)"),
+        ("\n-cmd|' /C calc'!A0", "'\n-cmd|' /C calc'!A0"),
+        ("  +1 Telecom", "'  +1 Telecom"),
+        (" -5 ", " -5 "),  # a number with spaces is still a number
+        ("  Acme", "  Acme"),
+        ("Acme =1", "Acme =1"),
+    ],
+)
+def test_trigger_after_leading_blanks(cell: str, expected: str) -> None:
+    """A formula trigger after spaces, no-break spaces or line feeds is neutralized too; numbers stay."""
+    assert neutralize_cell(cell) == expected
+
+
+def test_a_cell_of_any_length(tmp_path: Path) -> None:
+    """A 200,000-character company name (past csv's default field limit) is copied whole."""
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    name = "=" + "A" * 200_000
+    src.write_text(f"Company Name,Users\r\n{name},5\r\n", encoding="utf-8")
+    assert neutralize_csv_file(src, dst) == 1
+    rows = list(csv.reader(dst.open(encoding="utf-8", newline="")))
+    assert rows[1] == ["'" + name, "5"]
