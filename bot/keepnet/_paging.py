@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 import structlog
 
-from bot.keepnet.errors import KeepnetIncompleteError, KeepnetLimitError
+from bot.keepnet.errors import KeepnetFilterIgnoredError, KeepnetIncompleteError, KeepnetLimitError
 from bot.keepnet.models import Company, CompanyPage, OverLimitCompanies
 
 SearchPage = Callable[[int, int], Awaitable[CompanyPage]]
@@ -147,3 +148,27 @@ def assemble(pages: list[CompanyPage], *, reads: int) -> OverLimitCompanies | No
     if len(companies) != total or any(p.total_number_of_records != total for p in pages):
         return None
     return OverLimitCompanies(companies=tuple(companies), total_records=total, pages_read=reads)
+
+
+def check_name_filter(result: OverLimitCompanies, text: str, body: Mapping[str, Any]) -> None:
+    """Refuse a ``find`` result holding a name that does not contain ``text`` (case-insensitively).
+
+    Keepnet's filtering by name is unproven live: a list it did not filter must never be shown as
+    the match. The request's shape (not the text) is logged for the maintainers.
+
+    Raises:
+        KeepnetFilterIgnoredError: some company does not match.
+    """
+    needle = text.strip().casefold()
+    if not needle:
+        return
+    strays = sum(1 for c in result.companies if needle not in c.company_name.casefold())
+    if strays:
+        _log.warning(
+            "keepnet_name_filter_ignored",
+            strays=strays,
+            companies=len(result.companies),
+            filter_keys=sorted(body.get("filter", {})),
+            groups=len(body.get("filter", {}).get("FilterGroups", [])),
+        )
+        raise KeepnetFilterIgnoredError()

@@ -40,7 +40,30 @@ def search_body(
         "orderBy": "CreateTime",
         "ascending": False,
         "isTargetUserCountExceededLimit": over_limit,
-        "filter": {"Condition": "AND", "SearchInputTextValue": text or ""},
+        "filter": search_filter(text),
+    }
+
+
+def search_filter(text: str) -> dict[str, Any]:
+    """The ``filter`` of a search, count or export, as Keepnet's own web UI sends it.
+
+    Without text: ``{"Condition": "AND", "SearchInputTextValue": ""}`` (no ``FilterGroups``). With
+    text: group 0 ``AND`` for column filters (empty), group 1 ``OR`` with a ``CompanyName Contains``
+    item, and the text mirrored into ``SearchInputTextValue`` (which the API gives no meaning alone).
+    """
+    if not text:
+        return {"Condition": "AND", "SearchInputTextValue": ""}
+    return {
+        "Condition": "AND",
+        "SearchInputTextValue": text,
+        "FilterGroups": [
+            {"Condition": "AND", "FilterItems": [], "FilterGroups": []},
+            {
+                "Condition": "OR",
+                "FilterItems": [{"FieldName": "CompanyName", "Operator": "Contains", "Value": text}],
+                "FilterGroups": [],
+            },
+        ],
     }
 
 

@@ -179,9 +179,11 @@ class KeepnetClient:
         async def search(number: int, size: int) -> CompanyPage:
             return await self._search(page_number=number, page_size=size, text=text, over_limit=True)
 
-        return await _paging.fetch_complete(
+        result = await _paging.fetch_complete(
             search, page_size=self._page_size, concurrency=self._concurrency, max_pages=self._max_pages
         )
+        _paging.check_name_filter(result, text, _wire.search_body(page_number=1, page_size=1, text=text))
+        return result
 
     async def count_customers(self, text: str = "") -> int:
         """How many customer companies match ``text`` (no overage filter; one row asked)."""

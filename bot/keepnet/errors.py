@@ -14,7 +14,8 @@ Kept in their own module to avoid import loops. The tree::
     ├── KeepnetIncompleteError        paging could not produce the complete list
     ├── KeepnetResponseError          a body that is not what the API documents
     ├── KeepnetLimitError             pages, size or time beyond the bot's bounds (never retried)
-    └── ExportDiskFullError           no space left on this server for the export's file
+    ├── ExportDiskFullError           no space left on this server for the export's file
+    └── KeepnetFilterIgnoredError     a name search answered with names that do not match
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ __all__ = [
     "KeepnetConfigError",
     "KeepnetCredentialsRejected",
     "KeepnetError",
+    "KeepnetFilterIgnoredError",
     "KeepnetIncompleteError",
     "KeepnetInvalidClientError",
     "KeepnetLimitError",
@@ -153,3 +155,17 @@ class ExportDiskFullError(KeepnetError):
 
     def __init__(self) -> None:
         super().__init__("There is no space left for the export on this server.")
+
+
+class KeepnetFilterIgnoredError(KeepnetError):
+    """A ``find`` came back with companies whose names do not contain the text: the filter was ignored."""
+
+    default_remediation = (
+        "Use /overage without find (the attached file has every customer), and report it to the bot's "
+        "maintainers with the log line keepnet_name_filter_ignored."
+    )
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Keepnet did not apply the name filter; `find` is unavailable with this Keepnet API."
+        )

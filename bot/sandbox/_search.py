@@ -5,7 +5,10 @@ case-insensitively (``Filter``/``filter``, ``SearchInputTextValue``/``searchInpu
 numbers may arrive as digit strings, and the pitfalls (missing or null ``filter``, missing or null
 ``orderBy``, missing paging, ``{}``, non-JSON) raise :class:`InputError`, which the app turns into
 ``400 {"status": "INPUT_ERROR", ...}``. A missing ``ascending`` defaults to false (a non-nullable
-bool in the DTO). ``filterGroups`` and ``isClustered`` are accepted and ignored (the list is flat).
+bool in the DTO). ``isClustered`` is accepted and ignored. The name search follows Keepnet's own
+clients: a ``Contains`` item on ``CompanyName`` in ``Filter.FilterGroups`` (matched
+case-insensitively); ``SearchInputTextValue`` alone filters nothing — the API gives it no meaning,
+so a client that relies on it is caught here (the less convenient reading).
 """
 
 from __future__ import annotations
@@ -199,11 +202,35 @@ def _filter_text(fields: dict[str, Any], errors: list[str]) -> str:
     if not isinstance(condition, str) or condition.upper() not in ("AND", "OR"):
         errors.append("Filter.Condition must be 'AND' or 'OR'.")
     text = filter_fields.get("searchinputtextvalue", "")
-    if not isinstance(text, str):
-        if text is not None:
-            errors.append("Filter.SearchInputTextValue must be a string.")
+    if not isinstance(text, str) and text is not None:
+        errors.append("Filter.SearchInputTextValue must be a string.")
+    return _contains_value(filter_fields.get("filtergroups"), errors)
+
+
+def _contains_value(groups: object, errors: list[str], depth: int = 0) -> str:
+    """The ``Value`` of the first ``CompanyName Contains`` item in the (nested) filter groups, or ""."""
+    if groups is None:
         return ""
-    return text.strip()
+    if not isinstance(groups, list) or depth > 4:
+        errors.append("Filter.FilterGroups must be a list of groups.")
+        return ""
+    for group in groups:
+        if not isinstance(group, dict):
+            errors.append("A filter group must be an object.")
+            return ""
+        fields = {str(k).lower(): v for k, v in group.items()}
+        for item in fields.get("filteritems") or []:
+            if not isinstance(item, dict):
+                errors.append("A filter item must be an object.")
+                return ""
+            entry = {str(k).lower(): v for k, v in item.items()}
+            name, operator, value = entry.get("fieldname"), entry.get("operator"), entry.get("value")
+            if str(name).lower() == "companyname" and str(operator).lower() == "contains":
+                return str(value or "").strip()
+        nested = _contains_value(fields.get("filtergroups"), errors, depth + 1)
+        if nested:
+            return nested
+    return ""
 
 
 def _sort_key(field: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:

@@ -12,7 +12,7 @@ import pytest
 from structlog.testing import capture_logs
 
 from bot.keepnet.client import KeepnetClient
-from bot.keepnet.errors import ExportDiskFullError, KeepnetLimitError
+from bot.keepnet.errors import ExportDiskFullError, KeepnetFilterIgnoredError, KeepnetLimitError
 from bot.report.model import build_report
 from tests.fakes.hostile_keepnet import HostileKeepnet, run_hostile_keepnet
 
@@ -176,3 +176,25 @@ class TestDisk:
                 await client.export("CSV", filename="x.csv", directory=tmp_path)
         assert await asyncio.to_thread(lambda: list(tmp_path.iterdir())) == []
         assert hostile.requests["export"] == 1
+
+
+class TestNameFilter:
+    """A `find` answered with names that do not match is never shown as the match."""
+
+    async def test_a_keepnet_that_ignores_the_filter_is_caught(self, hostile: HostileKeepnet) -> None:
+        """The hostile server returns everyone for `find acme`: a typed error, and the request shape logged."""
+        async with _client(hostile) as client:
+            with (
+                capture_logs() as logs,
+                pytest.raises(KeepnetFilterIgnoredError, match="did not apply the name filter"),
+            ):
+                await client.fetch_over_limit("acme")
+        [event] = [e for e in logs if e["event"] == "keepnet_name_filter_ignored"]
+        assert event["groups"] == 2
+        assert "acme" not in str(event)
+
+    async def test_matching_names_pass(self, hostile: HostileKeepnet) -> None:
+        """Names that all contain the text (any case) are the match."""
+        async with _client(hostile) as client:
+            result = await client.fetch_over_limit("HOSTILE")
+        assert len(result.companies) == 100

@@ -128,14 +128,19 @@ class TestPaging:
         assert 1 < in_flight.peak <= 3
 
     async def test_search_text_is_sent_in_the_filter(self, make_client: MakeClient) -> None:
-        """The free-text search goes in filter.SearchInputTextValue and narrows the list."""
+        """The free-text search goes in a CompanyName Contains filter group (and SearchInputTextValue)."""
         async with (
             run_sandbox(companies=seed_companies(total=500)) as sandbox,
             make_client(sandbox) as client,
         ):
             result = await client.fetch_over_limit("GmbH")
             bodies = sandbox.stats.search_bodies
-        assert bodies[0]["filter"] == {"Condition": "AND", "SearchInputTextValue": "GmbH"}
+        assert bodies[0]["filter"]["SearchInputTextValue"] == "GmbH"
+        assert bodies[0]["filter"]["FilterGroups"][1]["FilterItems"] == [
+            {"FieldName": "CompanyName", "Operator": "Contains", "Value": "GmbH"}
+        ]
+        for body in bodies:
+            validate_search_request(body)
         assert result.companies
         assert all("gmbh" in c.company_name.casefold() for c in result.companies)
 

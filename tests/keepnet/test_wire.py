@@ -56,7 +56,18 @@ class TestRequestBodies:
         body = _wire.export_body("Excel", page_size=100, text="acme")
         assert body["exportType"] == "Excel"
         assert body["reportAllPages"] is True
-        assert body["filter"] == {"Condition": "AND", "SearchInputTextValue": "acme"}
+        assert body["filter"] == {
+            "Condition": "AND",
+            "SearchInputTextValue": "acme",
+            "FilterGroups": [
+                {"Condition": "AND", "FilterItems": [], "FilterGroups": []},
+                {
+                    "Condition": "OR",
+                    "FilterItems": [{"FieldName": "CompanyName", "Operator": "Contains", "Value": "acme"}],
+                    "FilterGroups": [],
+                },
+            ],
+        }
         assert body["isTargetUserCountExceededLimit"] is True
 
     def test_token_form_is_client_credentials_with_scope_api1(self) -> None:

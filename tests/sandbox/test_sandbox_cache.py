@@ -9,6 +9,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from bot.keepnet._requests import search_filter
 from bot.sandbox import RunningSandbox, is_over_limit, over_limit_companies
 from bot.sandbox._search import SearchQuery, select
 from tests.sandbox.sandbox_support import SEARCH_PATH, search_body
@@ -46,7 +47,7 @@ async def test_pages_of_one_search_are_cut_from_one_sort(
     everything = _ids(await _search(sandbox, session, auth, pageSize=30))
     assert [row_id for page in pages for row_id in page] == everything
     assert len(calls) == 1
-    await _search(sandbox, session, auth, filter={"Condition": "AND", "SearchInputTextValue": "a"})
+    await _search(sandbox, session, auth, filter=search_filter("a"))
     assert len(calls) == 2
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from bot.keepnet._requests import search_filter
 from bot.sandbox import RunningSandbox, is_over_limit
 from tests.keepnet.openapi_contract import validate_search_request, validate_search_response
 from tests.sandbox.sandbox_support import SEARCH_PATH, search_body
@@ -108,23 +109,37 @@ async def test_non_json_body_is_an_input_error(
 async def test_filter_keys_bind_case_insensitively(
     sandbox: RunningSandbox, session: aiohttp.ClientSession, auth: dict[str, str]
 ) -> None:
-    """PascalCase and camelCase filter keys find the same companies by name substring, any case."""
-    pascal = await _search(
+    """PascalCase and camelCase filter keys find the same companies by a name Contains item, any case."""
+    pascal = await _search(sandbox, session, auth, filter=search_filter("MÜLLER"))
+    camel_filter = {
+        "condition": "and",
+        "filterGroups": [
+            {
+                "condition": "or",
+                "filterItems": [{"fieldName": "companyName", "operator": "contains", "value": "müller"}],
+            }
+        ],
+    }
+    camel = await _search(sandbox, session, auth, filter=camel_filter)
+    assert _names(pascal) == _names(camel) == ["Müller GmbH"]
+
+
+async def test_search_input_text_value_alone_filters_nothing(
+    sandbox: RunningSandbox, session: aiohttp.ClientSession, auth: dict[str, str]
+) -> None:
+    """The API gives SearchInputTextValue no meaning: alone it narrows nothing (a client relying on it fails)."""
+    everyone = await _search(sandbox, session, auth)
+    alone = await _search(
         sandbox, session, auth, filter={"Condition": "AND", "SearchInputTextValue": "MÜLLER"}
     )
-    camel = await _search(
-        sandbox, session, auth, filter={"condition": "and", "searchInputTextValue": "müller"}
-    )
-    assert _names(pascal) == _names(camel) == ["Müller GmbH"]
+    assert alone["totalNumberOfRecords"] == everyone["totalNumberOfRecords"] > 1
 
 
 async def test_no_match_gives_zero_pages(
     sandbox: RunningSandbox, session: aiohttp.ClientSession, auth: dict[str, str]
 ) -> None:
     """A search that matches nothing reports 0 records, 0 pages and an empty list."""
-    data = await _search(
-        sandbox, session, auth, filter={"Condition": "AND", "SearchInputTextValue": "zzz-none"}
-    )
+    data = await _search(sandbox, session, auth, filter=search_filter("zzz-none"))
     assert (data["totalNumberOfRecords"], data["totalNumberOfPages"], data["results"]) == (0, 0, [])
 
 
