@@ -9,6 +9,7 @@ as they are. The file is streamed row by row, never held in memory; a cell may b
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from dataclasses import dataclass
@@ -62,11 +63,25 @@ def _style(sample: str, *, final_newline: bool) -> _Style:
     return _Style(delimiter, lineterminator, quoting, final_newline)
 
 
+def _encoding(src: Path) -> str:
+    """``utf-8`` when the whole file decodes as UTF-8, else ``cp1252`` (Excel's CSV default)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with src.open("rb") as raw:
+            while chunk := raw.read(1024 * 1024):
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
 def neutralize_csv_file(src: Path, dst: Path) -> int:
     """Copy a CSV export from ``src`` to ``dst``, neutralizing formula-like text cells.
 
-    Everything else is kept as Keepnet wrote it: the delimiter, the line ending, quoting every
-    field or only where needed, a UTF-8 byte-order mark, and whether the file ends with a newline.
+    Everything else is kept as Keepnet wrote it: the encoding (UTF-8, or Windows-1252 when the bytes
+    are not UTF-8), the delimiter, the line ending, quoting every field or only where needed, a UTF-8
+    byte-order mark, and whether the file ends with a newline.
 
     Args:
         src: Keepnet's CSV file.
@@ -79,7 +94,9 @@ def neutralize_csv_file(src: Path, dst: Path) -> int:
     with src.open("rb") as raw:
         size = raw.seek(0, 2)
         final_newline = size == 0 or (raw.seek(size - 1) >= 0 and raw.read(1) == b"\n")
-    with src.open("r", encoding="utf-8", newline="") as reader_file:
+    encoding = _encoding(src)
+    errors = "replace" if encoding == "cp1252" else "strict"  # 5 bytes have no cp1252 character
+    with src.open("r", encoding=encoding, errors=errors, newline="") as reader_file:
         sample = reader_file.read(64 * 1024)
         reader_file.seek(0)
         has_bom = sample.startswith(_BOM)
@@ -87,7 +104,7 @@ def neutralize_csv_file(src: Path, dst: Path) -> int:
             reader_file.read(1)
             sample = sample[1:]
         style = _style(sample, final_newline=final_newline)
-        with dst.open("w", encoding="utf-8", newline="") as writer_file:
+        with dst.open("w", encoding=encoding, errors=errors, newline="") as writer_file:
             if has_bom:
                 writer_file.write(_BOM)
             writer = csv.writer(

@@ -91,14 +91,16 @@ async def read_bounded(resp: aiohttp.ClientResponse, max_bytes: int) -> bytes:
 class ExportSniffer:
     """Checks, chunk by chunk, that an export body really is the requested file type.
 
-    CSV must decode as UTF-8 (a BOM is allowed) and must not start like JSON (an error envelope)
-    or with ``<`` (an HTML page such as a proxy's login page: a CSV header never does); Excel must be an
-    XLSX zip (``PK\\x03\\x04``). Feed every chunk, then call :meth:`finish`.
+    CSV must be text — UTF-8 (a BOM is allowed), or else Windows-1252 (Excel's CSV default), never
+    refused for its encoding — and must not start like JSON (an error envelope) or with ``<`` (an
+    HTML page such as a proxy's login page: a CSV header never does); Excel must be an XLSX zip
+    (``PK\\x03\\x04``). Feed every chunk, then call :meth:`finish`.
     """
 
     def __init__(self, kind: ExportKind) -> None:
         self.kind = kind
         self.size = 0
+        self.encoding = "utf-8"
         self._head = b""
         self._decoder = codecs.getincrementaldecoder("utf-8-sig")()
         self._first_char_seen = False
@@ -116,10 +118,7 @@ class ExportSniffer:
             if len(self._head) == len(XLSX_MAGIC) and self._head != XLSX_MAGIC:
                 raise KeepnetResponseError("Keepnet's Excel export is not an XLSX file.")
             return
-        try:
-            text = self._decoder.decode(chunk)
-        except UnicodeDecodeError as exc:
-            raise KeepnetResponseError("Keepnet's CSV export is not UTF-8 text.") from exc
+        text = self._decode(chunk)
         if not self._first_char_seen and text.strip():
             self._first_char_seen = True
             first = text.lstrip()[0]
@@ -128,11 +127,19 @@ class ExportSniffer:
             if first == "<":
                 raise html_error(self.kind)
 
+    def _decode(self, chunk: bytes) -> str:
+        if self.encoding == "utf-8":
+            try:
+                return self._decoder.decode(chunk)
+            except UnicodeDecodeError:
+                self.encoding = "cp1252"  # not UTF-8: Excel's own CSV encoding, kept as it came
+        return chunk.decode("cp1252", errors="replace")
+
     def finish(self) -> None:
         """Check the end of the body.
 
         Raises:
-            KeepnetResponseError: the body was empty, ends mid-character, or is too short for XLSX.
+            KeepnetResponseError: the body was empty, or is too short for XLSX.
         """
         if self.size == 0:
             raise KeepnetResponseError(f"Keepnet's {self.kind} export was empty.")
@@ -140,12 +147,11 @@ class ExportSniffer:
             if self._head != XLSX_MAGIC:
                 raise KeepnetResponseError("Keepnet's Excel export is not an XLSX file.")
             return
-        try:
-            self._decoder.decode(b"", final=True)
-        except UnicodeDecodeError as exc:
-            raise KeepnetResponseError(
-                "Keepnet's CSV export ends in the middle of a UTF-8 character."
-            ) from exc
+        if self.encoding == "utf-8":
+            try:
+                self._decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                self.encoding = "cp1252"  # the last character was cut: not UTF-8 after all
 
 
 async def stream_to_file(

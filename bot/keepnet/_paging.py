@@ -66,7 +66,10 @@ async def fetch_complete(
 
 
 def _warn_unreadable(result: OverLimitCompanies) -> None:
-    """One warning for the companies whose license limit could not be read (they still count)."""
+    """One warning for companies whose license limit could not be read, one for those without an id."""
+    without_id = [c.company_name[:80] for c in result.companies if not c.company_resource_id]
+    if without_id:
+        _log.warning("keepnet_company_without_id", count=len(without_id), companies=without_id[:10])
     odd = [c for c in result.companies if c.limit_unreadable]
     if odd:
         _log.warning(
@@ -133,11 +136,15 @@ async def read_pages(
 
 
 def dedupe(pages: list[CompanyPage]) -> list[Company]:
-    """Rows in page order, then position; the first occurrence of each ``companyResourceId`` wins."""
-    seen: dict[str, Company] = {}
+    """Rows in page order, then position; the first occurrence of each ``companyResourceId`` wins.
+
+    A row without an id (the spec allows it) is kept as it is: it cannot be told apart from another.
+    """
+    seen: dict[object, Company] = {}
     for page in pages:
-        for company in page.results or ():
-            seen.setdefault(company.company_resource_id, company)
+        for index, company in enumerate(page.results or ()):
+            key = company.company_resource_id or ("no-id", page.page_number, index)
+            seen.setdefault(key, company)
     return list(seen.values())
 
 

@@ -45,7 +45,7 @@ MAX_USERS = 10**9
 class Company(_Wire):
     """One row of ``POST /api/companies/search`` (``SearchCompanyDto``)."""
 
-    company_resource_id: str
+    company_resource_id: str | None = None
     company_name: str = ""
     reseller_name: str | None = None
     industry_name: str | None = None

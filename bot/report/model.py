@@ -175,7 +175,7 @@ def _offender(company: Company) -> Offender:
     excess = company.excess_users
     pct = None if excess is None or not limit else 100.0 * excess / limit
     return Offender(
-        company_id=company.company_resource_id,
+        company_id=company.company_resource_id or "",  # no id: no decisions, no history
         name=company.company_name,
         limit=limit,
         active_users=max(0, company.target_user_count),

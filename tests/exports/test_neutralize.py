@@ -115,3 +115,11 @@ def test_a_cell_of_any_length(tmp_path: Path) -> None:
     assert neutralize_csv_file(src, dst) == 1
     rows = list(csv.reader(dst.open(encoding="utf-8", newline="")))
     assert rows[1] == ["'" + name, "5"]
+
+
+def test_windows_1252_is_written_back_in_its_own_encoding(tmp_path: Path) -> None:
+    """A CSV that is not UTF-8 is read as Windows-1252 and the neutralized copy keeps that encoding."""
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_bytes("Company Name,Users\r\nMüller €uro,5\r\n=Böse,6\r\n".encode("cp1252"))
+    assert neutralize_csv_file(src, dst) == 2
+    assert dst.read_bytes() == "Company Name,Users\r\nMüller €uro,5\r\n'=Böse,6\r\n".encode("cp1252")

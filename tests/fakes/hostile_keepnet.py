@@ -72,8 +72,21 @@ class HostileKeepnet:
                 "totalNumberOfRecords": 150,
                 "totalNumberOfPages": 50,
             }
-        if mode == "odd_numbers":
+        if mode == "null_ids":
             rows = [
+                {**_row(0), "companyResourceId": None, "companyName": "Nameless A"},
+                {**_row(0), "companyResourceId": None, "companyName": "Nameless B"},
+                _row(1),
+            ]
+            return {
+                "results": rows,
+                "pageNumber": 1,
+                "pageSize": 100,
+                "totalNumberOfRecords": 3,
+                "totalNumberOfPages": 1,
+            }
+        if mode == "odd_numbers":
+            texts = [
                 json.dumps(_row(1, "1e309")),
                 json.dumps(_row(2, "inf")),
                 json.dumps(_row(3, "9" * 5000)),
@@ -81,7 +94,7 @@ class HostileKeepnet:
                 json.dumps(_row(5, "100", 150)).replace('"targetUserCount": 150', '"targetUserCount": 1e300'),
             ]
             return (
-                '{"results": [' + ", ".join(rows) + '], "pageNumber": 1, "pageSize": 100, '
+                '{"results": [' + ", ".join(texts) + '], "pageNumber": 1, "pageSize": 100, '
                 '"totalNumberOfRecords": 5, "totalNumberOfPages": 1}'
             )
         # normal: ``pages`` pages of ``size`` rows

@@ -198,3 +198,20 @@ class TestNameFilter:
         async with _client(hostile) as client:
             result = await client.fetch_over_limit("HOSTILE")
         assert len(result.companies) == 100
+
+
+class TestRowsWithoutId:
+    """The spec's nullable companyResourceId: kept, counted, never deduplicated, warned about."""
+
+    async def test_rows_without_id_are_kept_and_named(self, hostile: HostileKeepnet) -> None:
+        """Two id-less rows and one with an id: three companies, one warning naming the id-less ones."""
+        hostile.search_mode = "null_ids"
+        async with _client(hostile) as client:
+            with capture_logs() as logs:
+                result = await client.fetch_over_limit()
+        assert [c.company_name for c in result.companies] == ["Nameless A", "Nameless B", "Hostile 1"]
+        [warning] = [e for e in logs if e["event"] == "keepnet_company_without_id"]
+        assert warning["companies"] == ["Nameless A", "Nameless B"]
+        report = build_report(result.companies, customer_count=3, top_n=10, generated_at=_now(), source="x")
+        assert report.over_count == 3
+        assert sorted(o.company_id for o in report.offenders) == ["", "", "h1"]

@@ -215,9 +215,15 @@ class TestDecodeResponse:
         assert page.page_size == 1
 
     def test_page_in_wrong_shape_is_response_error(self) -> None:
-        """Rows without an id are a response error, not a crash."""
+        """Rows that are not objects are a response error, not a crash."""
         with pytest.raises(KeepnetResponseError):
-            _wire.decode_page({"results": [{"companyName": "no id"}]})
+            _wire.decode_page({"results": ["not a company"]})
+
+    def test_row_without_id_is_kept(self) -> None:
+        """The spec allows a null companyResourceId: the row is kept, its id None."""
+        page = _wire.decode_page({"results": [{"companyName": "no id", "companyResourceId": None}]})
+        assert page.results is not None
+        assert page.results[0].company_resource_id is None
 
 
 class TestDecodeToken:
