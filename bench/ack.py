@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.* (the
 
 from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, Faults, run_sandbox, seed_companies
 from tests.fakes.slack_api import FakeSlack, run_fake_slack
-from tests.scenario.harness import BOT_TOKEN, SIGNING_SECRET, sign
+from tests.scenario.harness import BOT_TOKEN, SIGNING_SECRET, new_trigger_id, sign
 
 REQUESTS = 200
 IN_FLIGHT = 10
@@ -176,7 +176,7 @@ class Bot:
                 "text": "",
                 "api_app_id": "A0OVERAGE",
                 "response_url": self.fake.response_url(channel),
-                "trigger_id": "1.2.3",
+                "trigger_id": new_trigger_id(),
             }
         )
         headers = sign(body)

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.cli.arguments import OneLineParser, bounded_float, bounded_int, tcp_port
 from bot.config import ConfigError, Settings, load_settings
 
 __all__ = ["build_parser", "entry_point", "main"]
@@ -19,7 +20,7 @@ __all__ = ["build_parser", "entry_point", "main"]
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line's argument parser."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="overage-bot",
         description="Keepnet license-overage reports for Slack and Microsoft Teams.",
     )
@@ -32,7 +33,14 @@ def build_parser() -> argparse.ArgumentParser:
     post.add_argument("--teams-channel", help="only this Teams channel id (19:…@thread.tacv2)")
     post.add_argument("--key", help="post at most once per key and destination (e.g. 2026-W48)")
 
-    sub.add_parser("check", help="verify Keepnet, Slack, Teams, the schedule and the database")
+    check = sub.add_parser("check", help="verify Keepnet, Slack, Teams, the schedule and the database")
+    check.add_argument(
+        "--for",
+        dest="purpose",
+        choices=("run", "post"),
+        help="what the setup is for: `run` (commands and buttons) or `post` (cron-only: no signing secret "
+        "needed); default: judged from what is set",
+    )
 
     preview = sub.add_parser(
         "preview", help="print the report and write the exports (sandbox without credentials)"
@@ -43,16 +51,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     sandbox = sub.add_parser("sandbox", help="serve the Keepnet sandbox (a local stand-in for the API)")
     sandbox.add_argument("--host", default="127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=8080)
-    sandbox.add_argument("--latency-ms", type=float, default=0.0)
-    sandbox.add_argument("--fail-429", type=int, default=0, help="answer the next N /api calls with 429")
+    sandbox.add_argument("--port", type=tcp_port, default=8080, help="TCP port 0–65535 (0 = any free one)")
+    sandbox.add_argument("--latency-ms", type=bounded_float(0, 600_000), default=0.0)
+    sandbox.add_argument(
+        "--fail-429", type=bounded_int(0, 10**9), default=0, help="answer the next N /api calls with 429"
+    )
     sandbox.add_argument(
         "--retry-after", default="1", help="Retry-After of those 429s (seconds or HTTP date)"
     )
-    sandbox.add_argument("--fail-5xx", type=int, default=0, help="answer the next N /api calls with 500")
-    sandbox.add_argument("--token-lifetime", type=int, default=3600, help="expires_in of issued tokens (s)")
+    sandbox.add_argument(
+        "--fail-5xx", type=bounded_int(0, 10**9), default=0, help="answer the next N /api calls with 500"
+    )
+    sandbox.add_argument(
+        "--token-lifetime", type=bounded_int(1, 10**7), default=3600, help="expires_in of issued tokens (s)"
+    )
     sandbox.add_argument("--role", default="Reseller", help="credential role (anything but Reseller → 403)")
-    sandbox.add_argument("--companies", type=int, default=1000, help="number of seeded customers")
+    sandbox.add_argument(
+        "--companies", type=bounded_int(0, 1_000_000), default=1000, help="number of seeded customers"
+    )
 
     audit = sub.add_parser("decisions", help="write every billing decision as CSV, oldest first")
     audit.add_argument("--since", metavar="YYYY-MM-DD", help="only decisions from this day on (UTC)")
@@ -107,7 +123,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if command == "check":
         from bot.cli.check import check
 
-        return asyncio.run(check(settings))
+        return asyncio.run(check(settings, purpose=args.purpose))
     if command == "decisions":
         from bot.cli.decisions import decisions
 
@@ -138,6 +154,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - a bug: one line on the terminal, the traceback in the log
+        _log_bug(exc)
+        print(
+            f"overage-bot: unexpected error ({type(exc).__name__}: {exc}); this is a bug — "
+            "the details are in the log above",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _log_bug(exc: BaseException) -> None:
+    import structlog
+
+    structlog.get_logger("bot.cli").error("unexpected_error", error=str(exc), exc_info=exc)
 
 
 def entry_point() -> None:

@@ -1,48 +1,40 @@
 """``overage-bot check``: verify the whole setup in seconds, one line per item with its fix.
 
-Exit code 0 only when every item passes, so a mistake shows today, not on Monday.
+Exit code 0 only when everything needed works, so a mistake shows today, not on Monday; a warning
+(``!``) never changes the exit code. Each item gets at most :data:`ITEM_TIMEOUT_S` seconds whatever
+``KEEPNET_TIMEOUT_S`` says, so the whole run stays under a minute. ``--for post`` checks a cron-only
+setup (``overage-bot post``, no ``run``): no signing secret or app token is needed then; without
+``--for`` the command judges from what is set.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
-from datetime import timedelta
+import asyncio
+from collections.abc import Awaitable
 
-import aiohttp
-from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.web.async_client import AsyncWebClient
-
+from bot.cli._check_lines import UNREACHABLE_FIX as _UNREACHABLE_FIX
+from bot.cli._check_lines import CheckLine, Purpose
+from bot.cli._check_slack import HISTORY_SCOPES, REQUIRED_SLACK_SCOPES, slack_checks
 from bot.cli.wiring import build_keepnet_client, setup_logging
 from bot.clock import utc_now
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.keepnet.errors import KeepnetError
 from bot.store.database import Store
 from bot.store.types import StoreError
 from bot.weekly.job import WeeklySchedule
 
-__all__ = ["REQUIRED_SLACK_SCOPES", "CheckLine", "check", "run_checks"]
+__all__ = [
+    "HISTORY_SCOPES",
+    "ITEM_TIMEOUT_S",
+    "REQUIRED_SLACK_SCOPES",
+    "CheckLine",
+    "Purpose",
+    "check",
+    "run_checks",
+]
 
-REQUIRED_SLACK_SCOPES = ("commands", "chat:write", "files:write")
-
-
-@dataclass(frozen=True)
-class CheckLine:
-    """One verified item: its name, whether it passed, what was found, and the fix if not."""
-
-    item: str
-    ok: bool
-    detail: str
-    fix: str = ""
-    warning: bool = False
-
-    def render(self) -> str:
-        """``✓ item: detail``, ``⚠ item: detail — consider: …`` or ``✗ item: detail — fix: …``."""
-        if self.warning:
-            return f"⚠ {self.item}: {self.detail}" + (f" — consider: {self.fix}" if self.fix else "")
-        mark = "✓" if self.ok else "✗"
-        text = f"{mark} {self.item}: {self.detail}"
-        return f"{text} — fix: {self.fix}" if self.fix and not self.ok else text
+#: The most any one item may take (Keepnet, Slack, the database, Teams each), whatever the timeouts.
+ITEM_TIMEOUT_S = 10.0
 
 
 async def _keepnet(settings: Settings) -> CheckLine:
@@ -52,106 +44,6 @@ async def _keepnet(settings: Settings) -> CheckLine:
     except KeepnetError as exc:
         return CheckLine("Keepnet", False, exc.message, exc.remediation)
     return CheckLine("Keepnet", True, f"token issued, Reseller search allowed ({settings.keepnet_base_url})")
-
-
-async def _slack(settings: Settings) -> list[CheckLine]:
-    if settings.slack_bot_token is None:
-        lines = [CheckLine("Slack", True, "not configured (SLACK_BOT_TOKEN unset): Slack is off")]
-        if settings.overage_channel:
-            lines.append(
-                CheckLine(
-                    "Weekly channel",
-                    False,
-                    f"OVERAGE_CHANNEL={settings.overage_channel} is set but SLACK_BOT_TOKEN is not: "
-                    "the weekly Slack post will not happen",
-                    "set SLACK_BOT_TOKEN (the Slack app's Bot User OAuth Token, xoxb-…), "
-                    "or unset OVERAGE_CHANNEL",
-                )
-            )
-        return lines
-    from bot.slack.app import build_web_client
-
-    client = build_web_client(settings)
-    try:
-        auth = await client.auth_test()
-    except SlackApiError as exc:
-        error = exc.response.get("error", "error")
-        return [
-            CheckLine(
-                "Slack token",
-                False,
-                f"auth.test failed: {error}",
-                "copy the Bot User OAuth Token (xoxb-…) into SLACK_BOT_TOKEN",
-            )
-        ]
-    except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
-        reason = str(exc) or type(exc).__name__
-        return [
-            CheckLine(
-                "Slack token",
-                False,
-                f"Slack unreachable: {reason}",
-                "check SLACK_API_URL, the network and HTTPS_PROXY",
-            )
-        ]
-    scopes = {s.strip() for s in str(auth.headers.get("x-oauth-scopes", "")).split(",") if s.strip()}
-    missing = [scope for scope in REQUIRED_SLACK_SCOPES if scope not in scopes]
-    lines = [
-        CheckLine(
-            "Slack token",
-            not missing,
-            f"bot {auth.get('user', '?')} in {auth.get('team', '?')}"
-            + (f"; missing scopes: {', '.join(missing)}" if missing else "; scopes ok"),
-            "add the missing bot scopes in the app's OAuth & Permissions page (or reinstall from manifest.yml)",
-        )
-    ]
-    if settings.slack_app_token is None and settings.slack_signing_secret is None:
-        lines.append(
-            CheckLine(
-                "Slack mode",
-                False,
-                "HTTP mode without SLACK_SIGNING_SECRET",
-                "set SLACK_SIGNING_SECRET (Basic Information → Signing Secret) or SLACK_APP_TOKEN for Socket Mode",
-            )
-        )
-    else:
-        mode = "Socket Mode" if settings.slack_app_token else "HTTP mode (/slack/events)"
-        lines.append(CheckLine("Slack mode", True, mode))
-    if settings.overage_channel:
-        lines.append(await _membership(client, settings.overage_channel))
-    return lines
-
-
-async def _membership(client: AsyncWebClient, channel: str) -> CheckLine:
-    """Can the bot post in the channel? Probed with a scheduled message that is deleted at once.
-
-    ``chat.scheduleMessage`` needs only ``chat:write`` and fails like ``chat.postMessage`` where the
-    bot is not a member, so no broader scope (``channels:read``) is needed.
-    """
-    post_at = int(time.time() + timedelta(days=100).total_seconds())
-    try:
-        scheduled = await client.chat_scheduleMessage(
-            channel=channel, post_at=post_at, text="overage-bot check"
-        )
-        await client.chat_deleteScheduledMessage(
-            channel=channel, scheduled_message_id=scheduled["scheduled_message_id"]
-        )
-    except SlackApiError as exc:
-        error = exc.response.get("error", "error")
-        if error in ("not_in_channel", "channel_not_found"):
-            return CheckLine(
-                "Weekly channel",
-                False,
-                f"{channel}: the bot is not a member ({error})",
-                f"invite the bot: /invite @overage-bot in {channel} (OVERAGE_CHANNEL must be a channel id such as C0123456789)",
-            )
-        return CheckLine("Weekly channel", False, f"{channel}: {error}", "check OVERAGE_CHANNEL")
-    except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
-        reason = str(exc) or type(exc).__name__
-        return CheckLine(
-            "Weekly channel", False, f"{channel}: Slack unreachable: {reason}", "check the network"
-        )
-    return CheckLine("Weekly channel", True, f"{channel}: the bot can post there")
 
 
 def _schedule(settings: Settings) -> CheckLine:
@@ -200,35 +92,81 @@ async def _teams(settings: Settings, store: Store | None) -> list[CheckLine]:
     return [CheckLine(c.item, c.ok, c.detail, c.fix) for c in await teams_checks(settings, store)]
 
 
-async def run_checks(settings: Settings) -> list[CheckLine]:
-    """Run every check.
+async def _bounded(item: str, work: Awaitable[list[CheckLine]], timeout_s: float) -> list[CheckLine]:
+    """``work``'s lines, or one ✗ line for ``item`` when it takes longer than ``timeout_s``."""
+    try:
+        return await asyncio.wait_for(work, timeout_s)
+    except TimeoutError:
+        return [CheckLine(item, False, f"no answer within {timeout_s:g} s", _UNREACHABLE_FIX)]
+
+
+async def _listed(work: Awaitable[CheckLine]) -> list[CheckLine]:
+    return [await work]
+
+
+def judge_purpose(settings: Settings) -> Purpose:
+    """``post`` for a cron-only setup (a weekly channel, no way to receive Slack requests), else ``run``."""
+    receives = settings.slack_signing_secret or settings.slack_app_token or settings.teams_enabled
+    posts = settings.overage_channel or settings.teams_channel
+    return "post" if posts and not receives else "run"
+
+
+async def run_checks(
+    settings: Settings, *, purpose: Purpose | None = None, item_timeout_s: float = ITEM_TIMEOUT_S
+) -> list[CheckLine]:
+    """Run every check, each bounded by ``item_timeout_s``.
 
     Args:
         settings: the configuration.
+        purpose: ``run`` or ``post`` (None: judged from what is set, see :func:`judge_purpose`).
+        item_timeout_s: the most one item may take.
 
     Returns:
         One line per item.
     """
-    lines = [await _keepnet(settings)]
-    lines.extend(await _slack(settings))
+    purpose = purpose or judge_purpose(settings)
+    lines = await _bounded("Keepnet", _listed(_keepnet(settings)), item_timeout_s)
+    lines.extend(await _bounded("Slack token", slack_checks(settings, purpose), item_timeout_s))
     lines.append(_schedule(settings))
     lines.append(_decisions(settings))
-    database, store = await _database(settings)
+    try:
+        database, store = await asyncio.wait_for(_database(settings), item_timeout_s)
+    except TimeoutError:
+        database = CheckLine("Database", False, f"no answer within {item_timeout_s:g} s", _UNREACHABLE_FIX)
+        store = None
     lines.append(database)
     try:
-        lines.extend(await _teams(settings, store))
+        lines.extend(await _bounded("Teams credentials", _teams(settings, store), item_timeout_s))
     finally:
         if store is not None:
             await store.close()
     return lines
 
 
-async def check(settings: Settings) -> int:
-    """Print the checks; exit code 0 only when all pass."""
+def _nothing_configured(settings: Settings) -> bool:
+    return settings.uses_sandbox and not settings.slack_enabled and not settings.teams_enabled
+
+
+async def check(settings: Settings, *, purpose: Purpose | None = None) -> int:
+    """Print the checks; exit code 0 when everything needed works (warnings do not count).
+
+    Raises:
+        ConfigError: nothing at all is configured (exit code 2).
+    """
+    if _nothing_configured(settings):
+        raise ConfigError(
+            "check: nothing is configured: set KEEPNET_CLIENT_ID and KEEPNET_CLIENT_SECRET, and "
+            "SLACK_BOT_TOKEN and/or TEAMS_CLIENT_ID (README → Slack setup, Microsoft Teams setup); "
+            "`overage-bot preview` works without"
+        )
     setup_logging(settings, quiet=True)
-    lines = await run_checks(settings)
+    lines = await run_checks(settings, purpose=purpose)
     for line in lines:
         print(line.render())
     failed = sum(1 for line in lines if not line.ok)
-    print("All checks passed." if not failed else f"{failed} check(s) failed.")
+    warned = sum(1 for line in lines if line.warning)
+    if failed:
+        print(f"{failed} check(s) failed.")
+    else:
+        print("All checks passed." + (f" ({warned} warning(s) above.)" if warned else ""))
     return 0 if not failed else 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bot.cli.wiring import setup_logging
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.sandbox import Faults, serve_sandbox
 
 __all__ = ["faults_from_args", "sandbox"]
@@ -34,7 +34,14 @@ async def sandbox(settings: Settings, args: argparse.Namespace) -> int:
         The exit code.
     """
     setup_logging(settings)
-    await serve_sandbox(
-        host=args.host, port=args.port, faults=faults_from_args(args), companies=args.companies
-    )
+    try:
+        await serve_sandbox(
+            host=args.host, port=args.port, faults=faults_from_args(args), companies=args.companies
+        )
+    except OSError as exc:  # the port is taken, the host is not an address of this machine…
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise ConfigError(
+            f"sandbox: cannot listen on {args.host}:{args.port} ({reason}); choose another --port "
+            "(0 picks a free one) or a --host of this machine such as 127.0.0.1"
+        ) from None
     return 0

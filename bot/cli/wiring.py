@@ -58,7 +58,7 @@ def keepnet_settings(settings: Settings) -> KeepnetSettings:
         concurrency=settings.keepnet_concurrency,
         timeout_s=settings.keepnet_timeout_s,
         max_tries=settings.keepnet_max_tries,
-        ca_bundle=settings.keepnet_ca_bundle,
+        ca_bundle=settings.ca_bundle,
         proxy=settings.https_proxy,
         max_pages=settings.keepnet_max_pages,
         max_response_bytes=int(settings.keepnet_max_response_mb * 1024 * 1024),

@@ -7,8 +7,6 @@ message names the variable; the CLI prints it and exits with code 2, without a t
 
 from __future__ import annotations
 
-import ssl
-from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -20,14 +18,24 @@ from bot.config.checks import SLACK_CHANNEL_ID, check_http_url, is_loopback, spl
 from bot.config.errors import ConfigError
 from bot.config.history import HistorySettings
 from bot.config.keepnet_limits import KeepnetLimitSettings
+from bot.config.network import NetworkSettings
 from bot.config.pricing import PricingSettings
+from bot.config.slack import SlackSettings
 
 __all__ = ["DEFAULT_KEEPNET_BASE_URL", "SLACK_CHANNEL_ID", "ConfigError", "Settings", "load_settings"]
 
 DEFAULT_KEEPNET_BASE_URL = "https://api.keepnetlabs.com"
 
 
-class Settings(BillingSettings, PricingSettings, HistorySettings, KeepnetLimitSettings, BaseSettings):
+class Settings(
+    SlackSettings,
+    NetworkSettings,
+    BillingSettings,
+    PricingSettings,
+    HistorySettings,
+    KeepnetLimitSettings,
+    BaseSettings,
+):
     """All configuration of overage-bot, read from environment variables."""
 
     model_config = SettingsConfigDict(
@@ -46,18 +54,14 @@ class Settings(BillingSettings, PricingSettings, HistorySettings, KeepnetLimitSe
     keepnet_concurrency: int = Field(default=4, ge=1, le=32)
     keepnet_timeout_s: float = Field(default=30.0, gt=0, le=600)
     keepnet_max_tries: int = Field(default=4, ge=1, le=10)
-    keepnet_ca_bundle: Path | None = None
 
     # --- logging -----------------------------------------------------------------------------
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] | None = None
 
     # --- Slack -------------------------------------------------------------------------------
-    slack_bot_token: SecretStr | None = None
-    slack_app_token: SecretStr | None = None
-    slack_signing_secret: SecretStr | None = None
-    slack_api_url: str = "https://slack.com/api/"
-    https_proxy: str | None = None  # HTTPS_PROXY: outbound proxy for the Slack Web API and Socket Mode
+    # SLACK_BOT_TOKEN, SLACK_APP_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL: bot/config/slack.py;
+    # HTTPS_PROXY, NO_PROXY, CA_BUNDLE: bot/config/network.py
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=0, le=65535)
 
@@ -92,17 +96,6 @@ class Settings(BillingSettings, PricingSettings, HistorySettings, KeepnetLimitSe
         check_http_url(url, example="https://api.keepnetlabs.com")
         return url
 
-    @field_validator("keepnet_ca_bundle")
-    @classmethod
-    def _ca_bundle(cls, value: Path | None) -> Path | None:
-        if value is None or not str(value).strip():
-            return None
-        try:
-            ssl.create_default_context().load_verify_locations(cafile=str(value))
-        except (OSError, ssl.SSLError) as exc:
-            raise ValueError(f"{value} cannot be read as a PEM file of CA certificates ({exc})") from None
-        return value
-
     @field_validator("log_level", mode="before")
     @classmethod
     def _log_level(cls, value: object) -> object:
@@ -114,13 +107,6 @@ class Settings(BillingSettings, PricingSettings, HistorySettings, KeepnetLimitSe
         if isinstance(value, str):
             return value.strip().lower() or None
         return value
-
-    @field_validator("slack_api_url")
-    @classmethod
-    def _slack_api_url(cls, value: str) -> str:
-        url = value.strip()
-        check_http_url(url, example="https://slack.com/api/")
-        return url if url.endswith("/") else url + "/"
 
     @field_validator("public_url")
     @classmethod
@@ -195,8 +181,8 @@ class Settings(BillingSettings, PricingSettings, HistorySettings, KeepnetLimitSe
 
         try:
             parse_cron(value)
-        except CronError as exc:
-            raise ValueError(str(exc)) from exc
+        except CronError as exc:  # the variable's name is added by load_settings
+            raise ValueError(str(exc).removeprefix("OVERAGE_SCHEDULE").lstrip(": ")) from exc
         return value
 
     @field_validator("export_link_secret")

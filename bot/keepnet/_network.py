@@ -1,6 +1,6 @@
 """How the client reaches Keepnet on a corporate network: trusted CAs, proxies, certificate errors.
 
-- CAs: the system store, plus ``KEEPNET_CA_BUNDLE`` when set (a proxy that inspects HTTPS signs
+- CAs: the system store, plus ``CA_BUNDLE`` (alias ``KEEPNET_CA_BUNDLE``) when set (a proxy that inspects HTTPS signs
   with its own CA; the public CAs must keep working too).
 - Proxies: with ``trust_env`` aiohttp reads ``HTTP(S)_PROXY`` and honours ``NO_PROXY``. An explicit
   proxy (e.g. ``HTTPS_PROXY`` read from ``.env`` by the settings) replaces the environment's proxy
@@ -41,8 +41,8 @@ def ssl_context(ca_bundle: Path | None) -> ssl.SSLContext | bool:
         context.load_verify_locations(cafile=str(ca_bundle))  # ... and adds ours to it
     except (OSError, ssl.SSLError) as exc:
         raise KeepnetConfigError(
-            f"KEEPNET_CA_BUNDLE {ca_bundle} cannot be read as a PEM CA bundle.",
-            remediation="Point KEEPNET_CA_BUNDLE at a readable PEM file, or unset it.",
+            f"CA_BUNDLE {ca_bundle} cannot be read as a PEM CA bundle.",
+            remediation="Point CA_BUNDLE (or KEEPNET_CA_BUNDLE) at a readable PEM file, or unset it.",
         ) from exc
     return context
 

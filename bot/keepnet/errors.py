@@ -119,7 +119,7 @@ class KeepnetTLSError(KeepnetUnavailableError):
     """The TLS certificate presented for Keepnet could not be verified (retrying cannot help)."""
 
     default_remediation = (
-        "If your network inspects HTTPS through a proxy, set KEEPNET_CA_BUNDLE to your proxy's CA "
+        "If your network inspects HTTPS through a proxy, set CA_BUNDLE (alias KEEPNET_CA_BUNDLE) to your proxy's CA "
         "(PEM file); it is trusted in addition to the system's CAs. Otherwise check KEEPNET_BASE_URL."
     )
 

@@ -109,7 +109,7 @@ def render_text_report(report: OverageReport, *, tz: tzinfo) -> str:
         lines.append("")
         lines.extend(_table(report))
         if report.hidden_count:
-            lines.append(f"…and {fmt_int(report.hidden_count)} more in the CSV export")
+            lines.append(f"…and {fmt_int(report.hidden_count)} more in the attached CSV")
     elif not report.query:
         lines.append("Nobody is over the license limit.")
     lines.append("")

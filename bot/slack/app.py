@@ -17,6 +17,7 @@ from bot.config import ConfigError, Settings
 from bot.deps import Deps
 from bot.logging import register_secret
 from bot.slack._bolt_logs import install_bolt_log_filter
+from bot.slack.deliveries import DeliveryLedger, once_middleware
 from bot.slack.error_replies import handle_error
 from bot.slack.listeners import BackgroundWork, register_listeners
 
@@ -45,6 +46,7 @@ def build_web_client(settings: Settings) -> AsyncWebClient:
         token=token,
         base_url=settings.slack_api_url,
         proxy=settings.https_proxy,
+        ssl=settings.ssl_context() if settings.ca_bundle else None,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(),
             AsyncRateLimitErrorRetryHandler(max_retry_count=3),
@@ -103,6 +105,7 @@ def create_app(
         process_before_response=True,
         request_verification_enabled=not socket_mode,
     )
+    app.use(once_middleware(DeliveryLedger()))  # after Bolt's signature check: a retry or replay runs nothing
     register_listeners(app, deps, background=background)
     app.error(handle_error)
     return app

@@ -7,7 +7,7 @@ text of all blocks under :data:`TEXT_BUDGET` (Slack rejects long messages with
 
 Slack renders a table block at the bottom of the message wherever it stands among the blocks, so
 nothing that refers to the table may follow it: "Top 10 shown; …and 73 more in the attached
-file" is part of the summary section.
+CSV" is part of the summary section.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ LIST_BUDGET = 1_200
 """Most characters for each of the "Newly over" / "No longer over" name lists."""
 TITLE = "License overage report"
 _HIDDEN_LINE_MAX = 60
-"""Room kept for "Top 99 shown; …and 1,234,567 more in the attached file"."""
+"""Room kept for "Top 99 shown; …and 1,234,567 more in the attached CSV"."""
 HEADER_REPORT = "overage_report"
 HEADER_WEEKLY = "overage_report_weekly"
 _BUILDER_URL = "https://app.slack.com/block-kit-builder/#"
@@ -115,7 +115,7 @@ def _summary(report: OverageReport) -> str:
 
 
 def _hidden_line(shown: int, hidden: int) -> str:
-    more = f"…and {fmt_int(hidden)} more in the attached file"
+    more = f"…and {fmt_int(hidden)} more in the attached CSV"
     return f"Top {fmt_int(shown)} shown; {more}" if shown else more
 
 

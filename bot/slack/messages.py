@@ -44,8 +44,9 @@ def help_text() -> str:
         "• `/overage history &lt;text&gt;` — over since, the excess trend and decisions of matching customers (only you see it)\n"
         "• `/overage statement` — the billing-ready statement (XLSX) of every customer over the limit\n"
         "• `/overage help` — this help\n"
-        "The full list is in the Excel export (button under the report). Decide on a customer "
-        "(mark billed, snooze, ignore) with the ⋯ menu of its row under *Needs action*."
+        "The full list is in the attached CSV in the report's thread (or the *Excel export* button "
+        "under the report). Decide on a customer (mark billed, snooze, ignore) with the ⋯ menu of its "
+        "row under *Needs action*."
     )
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 import structlog
@@ -19,13 +21,21 @@ from bot.deps import Deps
 from bot.keepnet.errors import KeepnetError
 from bot.report.model import OverageReport
 from bot.slack import messages
+from bot.slack._blocks_table import has_table, tables_as_sections
 from bot.slack._blocks_text import escape
 from bot.slack.blocks import build_error_message, build_report_message
 from bot.slack.error_replies import slack_error_code
 from bot.slack.errors import post_error
 from bot.slack.uploads import upload_export
 
-__all__ = ["AFTER_SUMMARY_ERRORS", "Posted", "SlackChannelPoster", "failure_reason"]
+__all__ = ["AFTER_SUMMARY_ERRORS", "REPORT_EVENT_TYPE", "Posted", "SlackChannelPoster", "failure_reason"]
+
+#: Message metadata ``event_type`` of a posted report; its ``event_payload`` holds the ledger period.
+REPORT_EVENT_TYPE = "overage_report"
+_HISTORY_LOOKBACK_S = 8 * 24 * 3600.0
+"""How far back a takeover looks for a lost report (a weekly cadence and a day)."""
+_HISTORY_PAGES = 3
+_HISTORY_UNAVAILABLE = ("missing_scope", "not_allowed_token_type", "no_permission")
 
 log = structlog.get_logger(__name__)
 
@@ -98,18 +108,22 @@ class SlackChannelPoster:
         """The destination key, ``slack:<channel id>``."""
         return f"slack:{self.channel}"
 
-    async def publish(self, report: OverageReport, *, cached: bool = False, weekly: bool = False) -> Posted:
+    async def publish(
+        self, report: OverageReport, *, cached: bool = False, weekly: bool = False, period: str | None = None
+    ) -> Posted:
         """Post the summary and attach the CSV in its thread (no file when nobody is over).
 
         A failed CSV does not undo the summary: once the summary is out, any export or upload
         failure (:data:`AFTER_SUMMARY_ERRORS`, network errors included) is explained in the
-        summary's thread (which may promise "…more in the attached file") and comes back in
+        summary's thread (which may promise "…more in the attached CSV") and comes back in
         :attr:`Posted.file_error` instead of raising, so the caller never posts the summary twice.
 
         Args:
             report: the report to show.
             cached: label the data as cached (with its age).
             weekly: the weekly post's layout (needs action first).
+            period: the ledger period, carried as message metadata (``overage_report``) so a replica
+                taking over an expired claim can find the post (see :meth:`find_posted`).
 
         Returns:
             Where the summary went.
@@ -123,9 +137,7 @@ class SlackChannelPoster:
             report, tz=self._deps.settings.tz, now=self._deps.clock(), cached=cached, weekly=weekly
         )
         try:
-            response = await self._client.chat_postMessage(
-                channel=self.channel, text=message["text"], blocks=message["blocks"], unfurl_links=False
-            )
+            response = await self._post_summary(message, period=period)
         except SlackApiError as exc:
             typed = post_error(exc, channel=self.channel)
             if typed is None:
@@ -156,6 +168,68 @@ class SlackChannelPoster:
             return Posted(channel=self.channel, ts=ts, file_error=reason)
         return Posted(channel=self.channel, ts=ts)
 
+    async def _post_summary(self, message: dict[str, Any], *, period: str | None) -> Any:
+        """``chat.postMessage``; once more with the table as sections if Slack answers ``invalid_blocks``."""
+        metadata = (
+            None if period is None else {"event_type": REPORT_EVENT_TYPE, "event_payload": {"period": period}}
+        )
+        try:
+            return await self._client.chat_postMessage(
+                channel=self.channel,
+                text=message["text"],
+                blocks=message["blocks"],
+                unfurl_links=False,
+                metadata=metadata,
+            )
+        except SlackApiError as exc:
+            if slack_error_code(exc) != "invalid_blocks" or not has_table(message["blocks"]):
+                raise
+            log.warning(
+                "slack_table_refused",
+                channel=self.channel,
+                detail=str(exc.response.get("errors") or "")[:300],
+            )
+        return await self._client.chat_postMessage(
+            channel=self.channel,
+            text=message["text"],
+            blocks=tables_as_sections(message["blocks"]),
+            unfurl_links=False,
+            metadata=metadata,
+        )
+
+    async def find_posted(self, period: str) -> str | None:
+        """The ``ts`` of a report already posted here for ``period``, read from the channel's history.
+
+        Needs the optional ``channels:history`` (``groups:history`` for a private channel) scope;
+        without it (or when Slack cannot be read) this returns None and the caller posts as before.
+
+        Args:
+            period: the ledger period the lost post would carry in its metadata.
+
+        Returns:
+            The message's ``ts``, or None when no such message is found or history cannot be read.
+        """
+        cursor: str | None = None
+        oldest = f"{time.time() - _HISTORY_LOOKBACK_S:.6f}"
+        try:
+            for _ in range(_HISTORY_PAGES):
+                page = await self._client.conversations_history(
+                    channel=self.channel, oldest=oldest, limit=200, include_all_metadata=True, cursor=cursor
+                )
+                for item in page.get("messages") or []:
+                    if _carries_period(item, period):
+                        return str(item.get("ts"))
+                cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+                if not page.get("has_more") or not cursor:
+                    return None
+        except SlackApiError as exc:
+            code = slack_error_code(exc)
+            event = "slack_history_unavailable" if code in _HISTORY_UNAVAILABLE else "slack_history_failed"
+            log.info(event, channel=self.channel, error=code)
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            log.warning("slack_history_failed", channel=self.channel, error=type(exc).__name__)
+        return None
+
     async def _thread_note(self, ts: str, text: str) -> None:
         """Reply in the summary's thread; best effort (the report is already out)."""
         try:
@@ -177,7 +251,7 @@ class SlackChannelPoster:
             SlackPostError: the summary could not be posted; it carries the fix.
             SlackApiError: the summary could not be posted (another error code).
         """
-        posted = await self.publish(report, weekly=True)
+        posted = await self.publish(report, weekly=True, period=period)
         log.info(
             "slack_report_posted",
             destination=self.name,
@@ -200,3 +274,14 @@ class SlackChannelPoster:
         await self._client.chat_postMessage(
             channel=self.channel, text=message["text"], blocks=message["blocks"]
         )
+
+
+def _carries_period(message: object, period: str) -> bool:
+    """Whether a history message is our report for ``period`` (by its metadata)."""
+    if not isinstance(message, dict):
+        return False
+    metadata = message.get("metadata")
+    if not isinstance(metadata, dict) or metadata.get("event_type") != REPORT_EVENT_TYPE:
+        return False
+    payload = metadata.get("event_payload")
+    return isinstance(payload, dict) and payload.get("period") == period

@@ -30,6 +30,7 @@ from bot.deps import Deps
 from bot.edge import EdgeHealth
 from bot.teams.handlers import register_handlers
 from bot.teams.links import ExportLinks
+from bot.teams.network import ProxiedClientFactory
 from bot.teams.sdk_config import build_connection_manager, build_host_validator
 from bot.teams.turns import BackgroundTurns
 from bot.weekly.types import Destination
@@ -183,7 +184,11 @@ def create_teams_edge(settings: Settings, deps: Deps, *, links: ExportLinks | No
     connections = build_connection_manager(settings)
     auth_configuration = connections.get_default_connection_configuration()
     host_validator = build_host_validator(settings)
-    adapter = CloudAdapter(connection_manager=connections, host_validator=host_validator)
+    adapter = CloudAdapter(
+        connection_manager=connections,
+        channel_service_client_factory=ProxiedClientFactory(connections, settings),
+        host_validator=host_validator,
+    )
     agent_app: AgentApplication[TurnState] = AgentApplication[TurnState](
         ApplicationOptions(storage=MemoryStorage(), start_typing_timer=False),
         connection_manager=connections,

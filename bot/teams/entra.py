@@ -25,11 +25,18 @@ from bot.teams.sdk_config import build_connection_manager
 __all__ = [
     "BOT_FRAMEWORK_RESOURCE",
     "BOT_FRAMEWORK_SCOPE",
+    "CREDENTIALS_FIX",
+    "CREDENTIALS_REJECTED",
     "EntraUnreachableError",
     "TokenVerdict",
     "acquire_app_token",
     "explain_token_result",
+    "token_failure_result",
 ]
+
+#: The words every place uses for a refused app token: ``check``, the weekly post's log line and notice.
+CREDENTIALS_REJECTED = "Teams rejected the bot's credentials"
+CREDENTIALS_FIX = "check TEAMS_CLIENT_SECRET / TEAMS_TENANT_ID in the Azure Bot's configuration"
 
 BOT_FRAMEWORK_RESOURCE = "https://api.botframework.com"
 BOT_FRAMEWORK_SCOPE = "https://api.botframework.com/.default"
@@ -98,14 +105,23 @@ def explain_token_result(result: Mapping[str, Any]) -> TokenVerdict:
     for code in _codes(result):
         if code in _FIXES:
             detail, fix = _FIXES[code]
-            return TokenVerdict(False, f"Microsoft Entra ID refused the credentials: {detail}", fix)
+            return TokenVerdict(False, f"{CREDENTIALS_REJECTED}: {detail}", f"{CREDENTIALS_FIX}: {fix}")
     error = str(result.get("error") or "unknown_error")
     first_line = str(result.get("error_description") or "").split("\n", 1)[0][:200]
     return TokenVerdict(
         False,
-        f"Microsoft Entra ID refused the credentials: {error}" + (f" — {first_line}" if first_line else ""),
-        "check TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID against the Azure Bot's app registration",
+        f"{CREDENTIALS_REJECTED}: Microsoft Entra ID answered {error}"
+        + (f" — {first_line}" if first_line else ""),
+        f"{CREDENTIALS_FIX} (and TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID against the Azure "
+        "Bot's app registration)",
     )
+
+
+def token_failure_result(exc: BaseException) -> dict[str, Any] | None:
+    """MSAL's error dict when ``exc`` is the SDK's "Failed to acquire token" error, else None."""
+    if isinstance(exc, ValueError) and str(exc).startswith((_FAILED_PREFIX, "Unable to get authority")):
+        return _result_of(exc)
+    return None
 
 
 def _result_of(exc: ValueError) -> dict[str, Any]:

@@ -5,14 +5,21 @@ Kept in their own module to avoid import loops. The tree::
     TeamsError                    root: .message, .remediation, str() = both
     ├── TeamsNotInstalledError    no stored conversation for the channel: install the app there
     ├── TeamsServiceUrlError      a stored serviceUrl is not a Bot Framework host
-    └── TeamsPostError            the Bot Connector refused or could not be reached
+    ├── TeamsPostError            the Bot Connector refused or could not be reached
+    └── TeamsCredentialsError     Entra ID refused the bot's app token (wrong or expired secret, tenant)
 """
 
 from __future__ import annotations
 
 from bot.errors import ActionableError
 
-__all__ = ["TeamsError", "TeamsNotInstalledError", "TeamsPostError", "TeamsServiceUrlError"]
+__all__ = [
+    "TeamsCredentialsError",
+    "TeamsError",
+    "TeamsNotInstalledError",
+    "TeamsPostError",
+    "TeamsServiceUrlError",
+]
 
 
 class TeamsError(ActionableError):
@@ -50,3 +57,9 @@ class TeamsPostError(TeamsError):
         "Check that the app is still installed in the team and the bot is not blocked (403 means removed or "
         "blocked), and that TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID are right."
     )
+
+
+class TeamsCredentialsError(TeamsError):
+    """Microsoft Entra ID refused the bot's app token: the secret is wrong or expired, or the tenant."""
+
+    default_remediation = "Check TEAMS_CLIENT_SECRET / TEAMS_TENANT_ID in the Azure Bot's configuration."

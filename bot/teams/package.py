@@ -113,8 +113,18 @@ def build_manifest(settings: Settings, *, template: Path | None = None) -> dict[
     Raises:
         ConfigError: ``TEAMS_CLIENT_ID`` is missing or not a GUID, ``PUBLIC_URL`` is missing or not https.
     """
-    client_id = _client_id(settings)
-    domain = _domain(settings)
+    problems: list[str] = []
+    client_id = domain = ""
+    try:
+        client_id = _client_id(settings)
+    except ConfigError as exc:
+        problems.append(str(exc))
+    try:
+        domain = _domain(settings)
+    except ConfigError as exc:
+        problems.append(str(exc))
+    if problems:  # every missing or wrong variable at once, not one per attempt
+        raise ConfigError("; ".join(problems))
     source = template or TEAMS_APP_DIR / "manifest.json"
     manifest = json.loads(source.read_text(encoding="utf-8"))
     filled: dict[str, Any] = _fill(

@@ -29,7 +29,13 @@ from bot.report.model import OverageReport
 from bot.store.types import ConversationRef
 from bot.teams.cards import build_report_card
 from bot.teams.edge import TeamsEdge
-from bot.teams.errors import TeamsNotInstalledError, TeamsPostError, TeamsServiceUrlError
+from bot.teams.entra import CREDENTIALS_REJECTED, explain_token_result, token_failure_result
+from bot.teams.errors import (
+    TeamsCredentialsError,
+    TeamsNotInstalledError,
+    TeamsPostError,
+    TeamsServiceUrlError,
+)
 from bot.teams.handlers._activity import base_conversation_id
 
 __all__ = ["TeamsChannelPoster"]
@@ -66,6 +72,7 @@ class TeamsChannelPoster:
             TeamsNotInstalledError: the app was never installed in that team.
             TeamsServiceUrlError: the stored serviceUrl is not a Bot Framework host.
             TeamsPostError: the Bot Connector refused or could not be reached.
+            TeamsCredentialsError: Microsoft Entra ID refused the bot's app token.
         """
         settings = self._edge.settings
         card = build_report_card(report, tz=settings.tz, now=self._deps.clock(), weekly=True)
@@ -136,4 +143,16 @@ class TeamsChannelPoster:
             ) from None
         except aiohttp.ClientError as exc:
             raise TeamsPostError(f"The Bot Connector could not be reached ({type(exc).__name__}).") from None
+        except ValueError as exc:
+            refused = token_failure_result(exc)
+            if refused is None:
+                raise
+            raise _credentials_error(refused) from None
         return result.get("id", "")
+
+
+def _credentials_error(result: dict[str, object]) -> TeamsCredentialsError:
+    """The typed error for a refused app token, with Entra ID's reason (never the secret)."""
+    verdict = explain_token_result(result)
+    reason = verdict.detail.removeprefix(CREDENTIALS_REJECTED).lstrip(": ")
+    return TeamsCredentialsError(f"{CREDENTIALS_REJECTED} ({reason[:120]}).")

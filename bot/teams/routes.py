@@ -12,6 +12,10 @@ Teams gives up on a message after 10–15 s ("Unable to reach app") and may deli
 ``Action.Submit`` clicks alike) is answered 202 as soon as it is authenticated and read, and its turn
 runs in the background (:mod:`bot.teams.turns`), replying through the Bot Connector. Everything else
 — invokes, whose answer is the HTTP body, installs, anything the SDK would refuse — runs inline.
+
+Malformed requests get a 4xx and one info line, never a 500: a token the SDK's validator cannot
+even parse (no ``kid``, not a JWT…) → 401, like any refused token; a body that is not a JSON object
+→ 400.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
+import structlog
 from aiohttp import web
 from microsoft_agents.activity import Activity, ActivityTypes, DeliveryModes
 from microsoft_agents.hosting.aiohttp import jwt_authorization_decorator, start_agent_process
@@ -39,6 +44,9 @@ TERMS_PATH = "/terms"
 """The manifest's ``termsOfUseUrl``."""
 
 _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+_AUTH_FAILED = {"error": "Invalid token or authentication failed."}
+
+log = structlog.get_logger(__name__)
 
 
 async def _read_json(request: web.Request) -> dict[str, Any] | None:
@@ -76,8 +84,11 @@ def _text_page(text: str) -> _Handler:
 def _messages_handler(edge: TeamsEdge) -> _Handler:
     async def messages(request: web.Request) -> web.StreamResponse:
         body = await _read_json(request)
+        if body is None:
+            log.info("teams_request_refused", status=400, reason="body is not a JSON object")
+            return web.json_response({"error": "the body must be a JSON object (an activity)"}, status=400)
         claims = cast(ClaimsIdentity | None, request.get("claims_identity"))  # set by the JWT check
-        if body is not None and _runs_in_background(edge, body, claims):
+        if _runs_in_background(edge, body, claims):
             edge.turns.start(
                 edge.adapter,
                 edge.agent_app,
@@ -89,7 +100,30 @@ def _messages_handler(edge: TeamsEdge) -> _Handler:
 
     if edge.anonymous:
         return messages  # TEAMS_ALLOW_ANONYMOUS: no incoming token is checked (loopback only)
-    return cast(_Handler, jwt_authorization_decorator(messages))  # type: ignore[no-untyped-call]
+    return _token_checked(messages)
+
+
+def _token_checked(handler: _Handler) -> _Handler:
+    """The SDK's JWT check before ``handler``; a token its validator cannot parse is a 401, not a 500."""
+
+    async def checked(request: web.Request) -> web.StreamResponse:
+        reached = False
+
+        async def inner(req: web.Request) -> web.StreamResponse:
+            nonlocal reached
+            reached = True
+            return await handler(req)
+
+        try:
+            decorated = cast(_Handler, jwt_authorization_decorator(inner))  # type: ignore[no-untyped-call]
+            return await decorated(request)
+        except Exception as exc:
+            if reached:  # the handler's own failure, not the token's
+                raise
+            log.info("teams_token_refused", status=401, reason=type(exc).__name__)
+            return web.json_response(_AUTH_FAILED, status=401)
+
+    return checked
 
 
 def teams_routes(edge: TeamsEdge) -> list[web.RouteDef]:

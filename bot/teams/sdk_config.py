@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
-from microsoft_agents.authentication.msal import MsalConnectionManager
 from microsoft_agents.hosting.core import (
     AgentAuthConfiguration,
     AnonymousTokenProvider,
@@ -93,7 +92,10 @@ def build_connection_manager(settings: Settings) -> Connections:
             "token and replies are sent without one. For local testing only; never expose this port.",
         )
         return ConnectionManager(provider_factory=_anonymous_provider, connections_configurations=connections)
-    return MsalConnectionManager(connections_configurations=connections)
+    from bot.teams.network import apply_network_settings, build_msal_connection_manager
+
+    apply_network_settings(settings)  # the key fetch and every library's proxy lookup
+    return build_msal_connection_manager(settings, connections)
 
 
 def build_host_validator(settings: Settings) -> OutboundHostValidator:

@@ -22,17 +22,18 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import utc_now
 from bot.config.billing import PostWhen
-from bot.errors import ActionableError
 from bot.report.model import OverageReport, Snapshot, compare_with_snapshot, snapshot_rows
 from bot.store.database import Store, StoreError
-from bot.weekly.notice import give_up, release_claim
+from bot.weekly.notice import complete_claim, give_up, never_posted, release_claim
 from bot.weekly.quiet import SKIPPED_PREFIX, quiet_week
+from bot.weekly.recovery import find_lost_post
 from bot.weekly.types import (
     Destination,
     PostOutcome,
     WeeklySchedule,
     describe_error,
     failure_text,
+    is_expected_failure,
     period_for,
 )
 
@@ -113,6 +114,9 @@ class WeeklyJob:
         late_s = (now - occurrence).total_seconds()
         if late_s > self.schedule.grace_s:
             upcoming = self.schedule.next_runs(1, now)
+            if await never_posted(self._store):  # a first start: the occurrence predates the bot
+                _log.info("weekly_post_first_start", next_run=upcoming[0].isoformat() if upcoming else None)
+                return []
             _log.warning(
                 "weekly_post_missed",
                 period=period,
@@ -218,6 +222,7 @@ class WeeklyJob:
         """One claim → report → renew the claim → post → complete round; raises only on cancellation."""
         name = destination.name
         try:
+            prior = await self._store.get_post(name, period)
             won = await self._store.claim(name, period, lease_s=self._lease_s, now=self._clock())
             if not won:
                 record = await self._store.get_post(name, period)
@@ -230,6 +235,10 @@ class WeeklyJob:
             if state == "completed" or record is None:
                 return PostOutcome(name, "already_posted")
             return PostOutcome(name, "claimed_elsewhere", lease_until=record.lease_until)
+        found = await find_lost_post(destination, period) if prior and prior.state == "claimed" else None
+        if found:  # took over the claim of a replica that died after posting, before recording it
+            await complete_claim(self._store, name, period, found, now=self._clock())
+            return PostOutcome(name, "already_posted", message_ref=found, attempts=1)
         try:
             report = await self._fresh_report(period)
             # Keepnet may have been slow: renew the lease, and never post on a claim already lost.
@@ -244,24 +253,23 @@ class WeeklyJob:
             else:
                 message_ref = await destination.post(report, period=period)
         except asyncio.CancelledError:
-            await self._release(name, period, "cancelled while posting (shutdown)")
+            await release_claim(
+                self._store, name, period, "cancelled while posting (shutdown)", now=self._clock()
+            )
             raise
         except Exception as exc:  # noqa: BLE001 - any Keepnet/chat failure: logged, claim released, retried
-            # A typed error carries its own fix; only an unexpected one needs the traceback.
-            expected = isinstance(exc, ActionableError | StoreError)
+            # An expected failure is one line with its type; only a bug needs the traceback.
             _log.warning(
                 "weekly_post_failed" if period.startswith("weekly:") else "post_failed",
                 destination=name,
                 period=period,
                 error=describe_error(exc),
-                exc_info=None if expected else exc,
+                error_type=type(exc).__name__,
+                exc_info=None if is_expected_failure(exc) else exc,
             )
-            await self._release(name, period, describe_error(exc))
+            await release_claim(self._store, name, period, describe_error(exc), now=self._clock())
             return PostOutcome(name, "failed", error=describe_error(exc), attempts=1)
-        try:
-            await self._store.complete(name, period, message_ref=message_ref, now=self._clock())
-        except StoreError as exc:  # the message is out; do not post it again
-            _log.error("weekly_post_complete_failed", destination=name, period=period, error=str(exc))
+        await complete_claim(self._store, name, period, message_ref, now=self._clock())
         if message_ref.startswith(SKIPPED_PREFIX):
             return PostOutcome(name, "skipped", message_ref=message_ref, attempts=1)
         _log.info("weekly_post_sent", destination=name, period=period, message_ref=message_ref)
@@ -289,6 +297,3 @@ class WeeklyJob:
         except StoreError as exc:
             self._snapshotted.discard(period)
             _log.warning("weekly_snapshot_failed", period=period, error=str(exc))
-
-    async def _release(self, name: str, period: str, error: str) -> None:
-        await release_claim(self._store, name, period, error, now=self._clock())

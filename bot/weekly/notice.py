@@ -15,9 +15,25 @@ import structlog
 from bot.store.database import Store, StoreError
 from bot.weekly.types import NOTICE_SUFFIX, Destination, describe_error, failure_text
 
-__all__ = ["give_up", "release_claim"]
+__all__ = ["complete_claim", "give_up", "never_posted", "release_claim"]
 
 _log = structlog.get_logger()
+
+
+async def complete_claim(store: Store, name: str, period: str, message_ref: str, *, now: datetime) -> None:
+    """Record a post as done; when the database fails the message is out anyway (never post it again)."""
+    try:
+        await store.complete(name, period, message_ref=message_ref, now=now)
+    except StoreError as exc:
+        _log.error("weekly_post_complete_failed", destination=name, period=period, error=str(exc))
+
+
+async def never_posted(store: Store) -> bool:
+    """Whether the ledger has no weekly row at all: the bot was never running at a weekly time."""
+    try:
+        return await store.last_post() is None
+    except StoreError:
+        return False
 
 
 async def release_claim(store: Store, name: str, period: str, error: str, *, now: datetime) -> None:

@@ -25,6 +25,14 @@ _MACROS = {
     "@monthly": "0 0 1 * *",
 }
 _FIELDS = ("minute", "hour", "day", "month", "day_of_week")
+#: The numeric fields' names as a person reads them, and their ranges.
+_RANGES = {
+    "minute": ("minute", 0, 59),
+    "hour": ("hour", 0, 23),
+    "day": ("day of the month", 1, 31),
+    "month": ("month", 1, 12),
+}
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 class CronError(ValueError):
@@ -74,6 +82,29 @@ def _expand_weekdays(field: str, expr: str) -> str:
     return ",".join(_DAY_NAMES[day] for day in ordered)
 
 
+def _check_range(field: str, text: str, expr: str) -> None:
+    """Refuse a number outside its field's range, naming the field: "minute 61 is outside 0–59"."""
+    label, low, high = _RANGES[field]
+    for item in text.split(","):
+        values, _, step = item.partition("/")
+        if step and (not step.isdigit() or int(step) < 1):
+            raise CronError(
+                f"OVERAGE_SCHEDULE: {label} step {step!r} must be a whole number ≥ 1 (in {expr!r})"
+            )
+        for value in values.split("-") if values != "*" else ():
+            value = value.strip().lower()
+            if field == "month" and value in _MONTHS:
+                continue
+            if not value.isdigit():
+                raise CronError(
+                    f"OVERAGE_SCHEDULE: {label} {value!r} is not a number from {low}–{high} (in {expr!r})"
+                )
+            if not low <= int(value) <= high:
+                raise CronError(
+                    f"OVERAGE_SCHEDULE: {label} {int(value)} is outside {low}–{high} (in {expr!r})"
+                )
+
+
 def parse_cron(expr: str) -> dict[str, str]:
     """Split and check a five-field cron expression.
 
@@ -98,6 +129,8 @@ def parse_cron(expr: str) -> dict[str, str]:
         raise CronError(
             f"OVERAGE_SCHEDULE {expr!r}: restrict either the day of the month or the weekday, not both"
         )
+    for field in _RANGES:
+        _check_range(field, fields[field], expr)
     fields["day_of_week"] = _expand_weekdays(fields["day_of_week"], expr)
     fields["month"] = fields["month"].lower()
     try:

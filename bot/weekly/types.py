@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Literal, Protocol
 
+import aiohttp
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.config import Settings
@@ -22,6 +23,7 @@ __all__ = [
     "WeeklySchedule",
     "describe_error",
     "failure_text",
+    "is_expected_failure",
     "period_for",
 ]
 
@@ -69,6 +71,18 @@ class PostOutcome:
 def period_for(occurrence: datetime) -> str:
     """The ledger period of a scheduled occurrence: ``weekly:<UTC time to the minute>``."""
     return "weekly:" + occurrence.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def is_expected_failure(exc: BaseException) -> bool:
+    """A failure of the outside world (typed, network, timeout, a chat API's error code), not a bug.
+
+    Such failures are logged as one line with their type; anything else also logs its traceback.
+    """
+    if isinstance(exc, ActionableError | StoreError | OSError | TimeoutError | aiohttp.ClientError):
+        return True
+    response = getattr(exc, "response", None)
+    get = getattr(response, "get", None)
+    return callable(get) and isinstance(get("error"), str)
 
 
 def describe_error(exc: BaseException) -> str:

@@ -72,9 +72,9 @@ async def test_all_good_exits_zero(sandbox: RunningSandbox, slack: FakeSlack, tm
     lines = out.splitlines()
     warnings = [line for line in lines if line.startswith("⚠")]
     assert all(line.startswith("✓") for line in lines[:-1] if line not in warnings), out
-    assert [w.split(":")[0] for w in warnings] == ["⚠ Billing decisions"]  # a warning, not a failure
-    assert "OVERAGE_APPROVERS" in warnings[0]
-    assert lines[-1] == "All checks passed."
+    assert [w.split(":")[0] for w in warnings] == ["⚠ Weekly duplicate guard", "⚠ Billing decisions"]
+    assert "OVERAGE_APPROVERS" in warnings[1]
+    assert lines[-1] == "All checks passed. (2 warning(s) above.)"
     schedule = next(line for line in lines if "Schedule" in line)
     assert "America/New_York" in schedule
     shown = re.findall(r"(\w{3}) (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})", schedule)
@@ -138,11 +138,21 @@ async def test_weekly_destination_without_its_chat_edge_fails(
 
 async def test_failed_check_exits_one(sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path) -> None:
     """Any failed item makes the exit code 1."""
-    env = {**check_env(sandbox, slack, tmp_path), "SLACK_BOT_TOKEN": "xoxp-not-a-bot-token"}
-    code, out, _ = await run_cli("check", env=env, cwd=tmp_path)
+    slack.scopes = "commands,chat:write"
+    code, out, _ = await run_cli("check", env=check_env(sandbox, slack, tmp_path), cwd=tmp_path)
     assert code == 1
     assert "✗ Slack token" in out
     assert out.splitlines()[-1].endswith("check(s) failed.")
+
+
+async def test_token_of_the_wrong_kind_exits_two(tmp_path: Path) -> None:
+    """A user token (xoxp-) in SLACK_BOT_TOKEN stops at start: one line naming the variable, exit 2."""
+    code, _, err = await run_cli("check", env={"SLACK_BOT_TOKEN": "xoxp-not-a-bot-token"}, cwd=tmp_path)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1, err
+    assert "SLACK_BOT_TOKEN" in err
+    assert "xoxb-" in err
+    assert "Traceback" not in err
 
 
 async def test_slack_unreachable_is_a_failed_line_not_a_crash(
@@ -153,6 +163,7 @@ async def test_slack_unreachable_is_a_failed_line_not_a_crash(
     code, out, err = await run_cli("check", env=env, cwd=tmp_path)
     assert code == 1
     assert "✗ Slack token: Slack unreachable" in out
+    assert "HTTPS_PROXY" in out
     assert "Traceback" not in err
 
 

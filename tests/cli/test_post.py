@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.report.formatting import fmt_generated
 from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, RunningSandbox, run_sandbox, seed_companies
 from bot.store.database import Store
-from tests.cli.process import run_cli
+from tests.cli.process import free_port, run_cli
 from tests.fakes.slack_api import FakeSlack
 from tests.scenario.harness import BOT_TOKEN
 from tests.store.fixtures import postgres_unreachable, postgres_url
@@ -195,3 +196,22 @@ async def test_post_to_a_channel_name_is_refused(
     assert code == 2
     assert "not a Slack channel id" in err
     assert sandbox.state.stats.requests["/api/companies/search"] == 0
+
+
+async def test_network_failure_logs_error_and_type_without_traceback(
+    sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path
+) -> None:
+    """Slack unreachable: the failure line as before; the log line names the error and its type, no traceback."""
+    env = {
+        **post_env(sandbox, slack, f"sqlite+aiosqlite:///{tmp_path / 'state.db'}"),
+        "SLACK_API_URL": f"http://127.0.0.1:{free_port()}/api/",
+    }
+    code, out, err = await run_cli("post", "--key", "k", env=env, cwd=tmp_path)
+    assert code == 1
+    assert "FAILED to post to slack:C0WEEKLY" in out
+    assert "Traceback" not in err
+    failed = [json.loads(line) for line in err.splitlines() if '"post_failed"' in line]
+    assert len(failed) == 1, err
+    assert failed[0]["error_type"]
+    assert failed[0]["error"]
+    assert "exception" not in failed[0]

@@ -27,7 +27,7 @@ from bot.sandbox import (
 from bot.store.database import Store
 from tests.cli.process import free_port, run_cli, start_bot
 from tests.fakes.slack_api import FakeSlack
-from tests.scenario.harness import BOT_TOKEN, SIGNING_SECRET, sign
+from tests.scenario.harness import BOT_TOKEN, SIGNING_SECRET, new_trigger_id, sign
 
 
 @pytest.fixture(name="sandbox")
@@ -64,7 +64,7 @@ def slash_command(slack: FakeSlack, text: str = "") -> str:
             "text": text,
             "api_app_id": "A0OVERAGE",
             "response_url": slack.response_url(),
-            "trigger_id": "1.2.3",
+            "trigger_id": new_trigger_id(),
         }
     )
 

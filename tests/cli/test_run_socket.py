@@ -13,7 +13,7 @@ import pytest
 from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, RunningSandbox, run_sandbox, seed_companies
 from tests.cli.process import free_port, start_bot
 from tests.fakes.slack_api import FakeSlack
-from tests.scenario.harness import BOT_TOKEN
+from tests.scenario.harness import BOT_TOKEN, new_trigger_id
 
 APP_TOKEN = "xapp-1-A0OVERAGE-1-process-test"
 
@@ -79,7 +79,7 @@ async def test_connected_socket_serves_overage(
                 "text": "",
                 "api_app_id": "A0OVERAGE",
                 "response_url": slack.response_url("socket"),
-                "trigger_id": "1.2.3",
+                "trigger_id": new_trigger_id(),
             },
         )
         await slack.wait_for(lambda: slack.files, timeout_s=20)

@@ -17,7 +17,11 @@ from bot.config import ConfigError, load_settings
         ("KEEPNET_BASE_URL", "https://", "with a host"),
         ("SLACK_API_URL", "slack.com/api", "http:// or https://"),
         ("PUBLIC_URL", "ftp://bot.example.com", "http:// or https://"),
-        ("KEEPNET_CA_BUNDLE", "/no/such/ca.pem", "cannot be read as a PEM file"),
+        ("CA_BUNDLE", "/no/such/ca.pem", "cannot be read as a PEM file"),
+        ("SLACK_BOT_TOKEN", "xoxp-123-user-token", "starts with xoxb-"),
+        ("SLACK_BOT_TOKEN", "xapp-1-A0-1-app", "OAuth & Permissions → Bot User OAuth Token"),
+        ("SLACK_APP_TOKEN", "xoxb-1-2-bot", "starts with xapp-"),
+        ("SLACK_APP_TOKEN", "xoxb-1-2-bot", "Basic Information → App-Level Tokens"),
         ("LOG_FORMAT", "xml", "LOG_FORMAT"),
         ("OVERAGE_CHANNEL", "#billing", "not a Slack channel id"),
         ("TEAMS_CHANNEL", "General", "not a Teams channel id"),
@@ -42,8 +46,27 @@ def test_ca_bundle_that_is_not_pem(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     bundle = tmp_path / "ca.pem"
     bundle.write_text("not a certificate\n", encoding="utf-8")
     monkeypatch.setenv("KEEPNET_CA_BUNDLE", str(bundle))
-    with pytest.raises(ConfigError, match="KEEPNET_CA_BUNDLE"):
+    with pytest.raises(ConfigError, match="CA_BUNDLE"):
         load_settings()
+
+
+def test_keepnet_ca_bundle_is_an_alias_of_ca_bundle(monkeypatch: pytest.MonkeyPatch) -> None:
+    """KEEPNET_CA_BUNDLE (the earlier name) sets the general CA_BUNDLE every client uses."""
+    bundle = "/etc/ssl/certs/ca-certificates.crt"
+    monkeypatch.setenv("KEEPNET_CA_BUNDLE", bundle)
+    assert str(load_settings().ca_bundle) == bundle
+    monkeypatch.delenv("KEEPNET_CA_BUNDLE")
+    monkeypatch.setenv("CA_BUNDLE", bundle)
+    assert str(load_settings().ca_bundle) == bundle
+
+
+def test_wrong_token_error_shows_only_the_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The message tells the kind of token given (xoxp-) and never echoes the secret."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxp-1234-secretpart")
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert "'xoxp-'" in str(caught.value)
+    assert "secretpart" not in str(caught.value)
 
 
 def test_log_level_is_case_insensitive(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,7 +6,9 @@ A real aiohttp server on 127.0.0.1 port 0, reached through the activities' ``ser
 * ``POST /v3/conversations/{id}/activities`` → ``{"id"}`` (a new post / message)
 * ``POST /v3/conversations/{id}/activities/{replyToId}`` → ``{"id"}`` (a reply)
 * ``PUT /v3/conversations/{id}/activities/{activityId}`` → ``{"id"}``
-* ``POST /v3/conversations`` → ``{"id", "activityId", "serviceUrl"}``
+* ``POST /v3/conversations`` → ``{"id", "activityId", "serviceUrl"}`` (a channel post); with
+  ``"isGroup": false`` and one member, a 1:1 chat with that person → ``{"id": "a:1…"}``, or
+  :attr:`FakeConnector.personal_chat_status` (e.g. 403 when the person has not got the app)
 
 Conversation ids arrive with ``:@;=`` unencoded, so one catch-all route parses the path.
 Set :attr:`FakeConnector.fail_status` to answer every call with that status instead.
@@ -84,6 +86,7 @@ class FakeConnector:
     base_url: str = ""
     calls: list[ConnectorCall] = field(default_factory=list)
     fail_status: int | None = None
+    personal_chat_status: int | None = None
     issued_ids: list[str] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -160,6 +163,14 @@ def _app(fake: FakeConnector) -> web.Application:
             )
         new_id = f"1700000000{next(fake._ids):03d}"
         fake.issued_ids.append(new_id)
+        if call.kind == "create" and body.get("isGroup") is False:
+            if fake.personal_chat_status is not None:  # e.g. 403: the person has not got the app
+                return web.json_response(
+                    {"error": {"code": "Forbidden", "message": "bot is not installed for the user"}},
+                    status=fake.personal_chat_status,
+                )
+            member = (body.get("members") or [{}])[0].get("id", "user")
+            return web.json_response({"id": f"a:1personal-{member}"}, status=201)
         if call.kind == "create":
             return web.json_response(
                 {"id": f"19:new{new_id}@thread.tacv2", "activityId": new_id, "serviceUrl": fake.service_url},

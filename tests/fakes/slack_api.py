@@ -10,7 +10,9 @@ Failures are switches on the :class:`FakeSlack` object, flipped between calls:
 ``upload_failures`` + ``upload_status`` (the raw upload POST), ``ratelimited`` (429 + Retry-After
 per method), ``non_members`` (``conversations.info`` ``is_member``) and ``scopes`` (the
 ``x-oauth-scopes`` header of ``auth.test``). ``chat.scheduleMessage`` fails like
-``chat.postMessage`` for channels in ``channel_errors``.
+``chat.postMessage`` for channels in ``channel_errors``. ``reject_tables`` makes ``chat.postMessage``
+and ``chat.update`` answer ``invalid_blocks`` (with Slack's ``errors`` and ``response_metadata``
+pointers) for a message holding a ``table`` block. ``conversations.history``: see ``_slack_parts``.
 """
 
 from __future__ import annotations
@@ -18,54 +20,18 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
+
+from tests.fakes import _slack_parts as parts
+from tests.fakes._slack_parts import BOT_USER_ID, Call, SharedFile
 
 __all__ = ["BOT_USER_ID", "Call", "FakeSlack", "SharedFile", "run_fake_slack"]
-
-BOT_USER_ID = "U0OVERAGE"
-
-
-@dataclass(frozen=True)
-class Call:
-    """One recorded request to the fake.
-
-    Attributes:
-        method: the Web API method (``chat.postMessage``), ``upload`` or ``respond``.
-        args: query, form and JSON arguments merged.
-        headers: the request headers.
-        body: the raw request body.
-    """
-
-    method: str
-    args: dict[str, Any]
-    headers: dict[str, str]
-    body: bytes
-
-
-@dataclass(frozen=True)
-class SharedFile:
-    """A file completed with ``files.completeUploadExternal``: what a person would see."""
-
-    file_id: str
-    filename: str
-    title: str
-    channel: str | None
-    thread_ts: str | None
-    data: bytes
-    initial_comment: str | None = None
-    """The message text posted with the file (``files.completeUploadExternal``'s ``initial_comment``)."""
-
-
-@dataclass
-class _Pending:
-    filename: str
-    length: int
-    data: bytes | None = None
 
 
 @dataclass
@@ -84,8 +50,9 @@ class FakeSlack:
     upload_failures: int = 0
     upload_status: int = 500
     scopes: str = "commands,chat:write,files:write"
+    reject_tables: bool = False
     scheduled: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _pending: dict[str, _Pending] = field(default_factory=dict)
+    _pending: dict[str, parts._Pending] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
 
@@ -152,7 +119,8 @@ class FakeSlack:
 
     # --- handlers ----------------------------------------------------------------------------
     def _next_ts(self) -> str:
-        return f"1700000{next(self._ids):03d}.000100"
+        """A message ``ts`` as Slack makes them: the Unix time of the post, unique within the workspace."""
+        return f"{int(time.time())}.{next(self._ids):06d}"
 
     async def _record(self, request: web.Request, method: str) -> Call:
         body = await request.read()
@@ -201,7 +169,7 @@ class FakeSlack:
         return None if error is None else {"ok": False, "error": error}
 
     def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
-        error = self._channel_error(args.get("channel"))
+        error = self._channel_error(args.get("channel")) or self._blocks_error(args)
         if error is not None:
             return error
         if not args.get("text") and not args.get("blocks"):
@@ -210,6 +178,12 @@ class FakeSlack:
         self.posted.append({**args, "ts": ts})
         message = {"type": "message", "user": BOT_USER_ID, "ts": ts, "text": args.get("text", "")}
         return {"ok": True, "channel": args["channel"], "ts": ts, "message": message}
+
+    def _blocks_error(self, args: dict[str, Any]) -> dict[str, Any] | None:
+        return parts.blocks_error(args) if self.reject_tables else None
+
+    def _m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        return parts.history(args, posted=self.posted, scopes=self.scopes, channel_error=self._channel_error)
 
     def _m_chat_scheduleMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         error = self._channel_error(args.get("channel"))
@@ -229,6 +203,9 @@ class FakeSlack:
         return error or {"ok": True, "message_ts": self._next_ts()}
 
     def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        error = self._blocks_error(args)
+        if error is not None:
+            return error
         return {
             "ok": True,
             "channel": args.get("channel"),
@@ -255,37 +232,13 @@ class FakeSlack:
         if not filename or not str(length or "").isdigit():
             return {"ok": False, "error": "invalid_arguments"}
         file_id = f"F{next(self._ids):08d}"
-        self._pending[file_id] = _Pending(filename=str(filename), length=int(str(length)))
+        self._pending[file_id] = parts._Pending(filename=str(filename), length=int(str(length)))
         return {"ok": True, "upload_url": f"{self.root_url}/upload/{file_id}", "file_id": file_id}
 
     def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
-        channel = args.get("channel_id")
-        if channel is not None:
-            error = self._channel_error(channel)
-            if error is not None:
-                return error
-        thread_ts = args.get("thread_ts")
-        if thread_ts is not None and channel is None:
-            return {"ok": False, "error": "invalid_arguments"}
-        done = []
-        for item in json.loads(str(args.get("files", "[]"))):
-            pending = self._pending.get(str(item.get("id")))
-            if pending is None or pending.data is None:
-                return {"ok": False, "error": "file_not_found"}
-            title = str(item.get("title") or pending.filename)
-            self.files.append(
-                SharedFile(
-                    str(item["id"]),
-                    pending.filename,
-                    title,
-                    channel,
-                    thread_ts,
-                    pending.data,
-                    initial_comment=args.get("initial_comment"),
-                )
-            )
-            done.append({"id": item["id"], "title": title, "name": pending.filename})
-        return {"ok": True, "files": done}
+        return parts.complete_upload(
+            args, pending=self._pending, files=self.files, channel_error=self._channel_error
+        )
 
     async def upload(self, request: web.Request) -> web.Response:
         call = await self._record(request, "upload")
@@ -305,19 +258,7 @@ class FakeSlack:
         return web.Response(text="ok")
 
     async def link(self, request: web.Request) -> web.WebSocketResponse:
-        ws = web.WebSocketResponse()
-        await ws.prepare(request)
-        self._sockets.append(ws)
-        await ws.send_str(json.dumps({"type": "hello", "num_connections": 1}))
-        try:
-            async for message in ws:
-                if message.type == WSMsgType.TEXT:
-                    data = json.loads(message.data)
-                    if "envelope_id" in data:
-                        self.socket_acks.append(data)
-        finally:
-            self._sockets.remove(ws)
-        return ws
+        return await parts.socket_link(request, sockets=self._sockets, acks=self.socket_acks)
 
 
 def _build_app(fake: FakeSlack) -> web.Application:
@@ -325,6 +266,7 @@ def _build_app(fake: FakeSlack) -> web.Application:
     app.add_routes(
         [
             web.post("/api/{method}", fake.api),
+            web.get("/api/{method}", fake.api),
             web.post("/upload/{file_id}", fake.upload),
             web.post("/respond/{name}", fake.respond),
             web.get("/link", fake.link),

@@ -95,7 +95,7 @@ def test_hidden_offenders_and_footer() -> None:
     """Offenders beyond the top N are counted, then the generated time and source close the report."""
     text = render_text_report(_report(_many(83)), tz=ISTANBUL)
     lines = text.splitlines()
-    assert "…and 73 more in the CSV export" in lines
+    assert "…and 73 more in the attached CSV" in lines
     assert lines[-1] == "Generated 2026-11-26 09:00 (Europe/Istanbul) · Source: https://api.keepnetlabs.com"
 
 

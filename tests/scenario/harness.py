@@ -7,9 +7,11 @@ server hosting :func:`bot.slack.http.slack_routes`.
 
 from __future__ import annotations
 
+import itertools
 import json
 import tempfile
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -56,6 +58,14 @@ BOT_TOKEN = "xoxb-test-overage-bot"
 
 async def no_sleep(_: float) -> None:
     """Keepnet retry back-off without waiting."""
+
+
+def new_trigger_id() -> str:
+    """A fresh ``trigger_id``, as Slack gives every user action its own (``<n>.<n>.<hex>``)."""
+    return f"{time.time_ns()}.{next(_TRIGGER_COUNTER)}.{uuid.uuid4().hex[:16]}"
+
+
+_TRIGGER_COUNTER = itertools.count(1)
 
 
 def sign(body: str, *, timestamp: int | None = None, secret: str = SIGNING_SECRET) -> dict[str, str]:
@@ -138,7 +148,7 @@ class BotUnderTest:
                 "text": text,
                 "api_app_id": "A0OVERAGE",
                 "response_url": self.fake.response_url("command"),
-                "trigger_id": "1.2.3",
+                "trigger_id": new_trigger_id(),
             }
         )
 
@@ -172,7 +182,7 @@ class BotUnderTest:
                 "channel_id": channel,
                 "is_ephemeral": False,
             },
-            "trigger_id": "1.2.3",
+            "trigger_id": new_trigger_id(),
             "team": {"id": "T0FAKE", "domain": "fake"},
             "channel": {"id": channel, "name": "reports"},
             "message": message,
@@ -217,7 +227,7 @@ class BotUnderTest:
                 "channel_id": channel,
                 "is_ephemeral": message is None,
             },
-            "trigger_id": "1.2.3",
+            "trigger_id": new_trigger_id(),
             "team": {"id": "T0FAKE", "domain": "fake"},
             "channel": {"id": channel, "name": "reports"},
             "response_url": self.fake.response_url("choose"),

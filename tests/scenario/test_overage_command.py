@@ -130,7 +130,7 @@ class TestSizes:
             shown = len(table["rows"]) - 1
             assert shown == 50
             summary = blocks[1]["text"]["text"]
-            assert summary.endswith("\nTop 50 shown; …and 9,950 more in the attached file")
+            assert summary.endswith("\nTop 50 shown; …and 9,950 more in the attached CSV")
             assert sum(slack_length(text) for text in visible_texts(blocks)) <= TEXT_BUDGET
             assert len(csv_rows(bot.fake.files[0].data)) == 10_000
 
@@ -253,7 +253,7 @@ class TestFailures:
             assert "status:" not in text
             await bot.background.drain()
             summary, note = bot.fake.messages()
-            assert "more in the attached file" in summary["blocks"][1]["text"]["text"]
+            assert "more in the attached CSV" in summary["blocks"][1]["text"]["text"]
             assert note["thread_ts"] == summary["ts"], "the thread says the promised file is missing"
             assert note["text"] == text
             assert bot.fake.files == []

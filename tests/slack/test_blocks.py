@@ -133,14 +133,14 @@ class TestTable:
         """Offenders beyond the top N are announced in the summary (Slack shows the table at the bottom)."""
         message = _message(make_report(many_companies(83), top_n=10))
         summary = message["blocks"][1]["text"]["text"]
-        assert summary.endswith("\nTop 10 shown; …and 73 more in the attached file")
-        assert _all_text(message).count("more in the attached file") == 1
+        assert summary.endswith("\nTop 10 shown; …and 73 more in the attached CSV")
+        assert _all_text(message).count("more in the attached CSV") == 1
         kinds = [block["type"] for block in message["blocks"]]
         assert kinds == ["header", "section", "table", "context", "actions"]
 
     def test_no_hidden_line_when_all_shown(self) -> None:
         """When every offender is in the table there is no '…and N more' line."""
-        assert "more in the attached file" not in _all_text(
+        assert "more in the attached CSV" not in _all_text(
             _message(make_report(many_companies(10), top_n=10))
         )
 
@@ -340,9 +340,9 @@ class TestLimits:
         assert all(len(text.encode("utf-16-le")) // 2 <= 3000 for text in texts)
         assert sum(len(text.encode("utf-16-le")) // 2 for text in texts) < 12_000
         shown = len(_table_rows(message)) - 1
-        assert [t for t in texts if "more in the attached file" in t] == [blocks[1]["text"]["text"]]
+        assert [t for t in texts if "more in the attached CSV" in t] == [blocks[1]["text"]["text"]]
         assert blocks[1]["text"]["text"].endswith(
-            f"Top {shown} shown; …and {10_000 - shown:,} more in the attached file"
+            f"Top {shown} shown; …and {10_000 - shown:,} more in the attached CSV"
         )
 
 

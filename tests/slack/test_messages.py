@@ -117,3 +117,8 @@ def test_all_within_limit() -> None:
     assert "only customer" in messages.all_within_limit(1)
     assert "No customers found" in messages.all_within_limit(0)
     assert "matching “&lt;q&gt;”" in messages.all_within_limit(3, query="<q>")
+
+
+def test_the_same_words_everywhere() -> None:
+    """Help, the message and the terminal all call the report's file "the attached CSV"."""
+    assert "the attached CSV" in messages.help_text()

@@ -8,7 +8,7 @@ from bot.slack.app import create_app
 from bot.slack.listeners import BackgroundWork
 from bot.slack.socket import SlackSocket
 from tests.fakes.slack_api import FakeSlack
-from tests.scenario.harness import run_world
+from tests.scenario.harness import new_trigger_id, run_world
 
 APP_TOKEN = "xapp-1-A0OVERAGE-1-socket-test"
 
@@ -23,7 +23,7 @@ def _command(fake: FakeSlack, text: str = "") -> dict[str, Any]:
         "text": text,
         "api_app_id": "A0OVERAGE",
         "response_url": fake.response_url("socket"),
-        "trigger_id": "1.2.3",
+        "trigger_id": new_trigger_id(),
     }
 
 

@@ -254,3 +254,11 @@ class TestWeeklyChannel:
         assert _line(lines, "Teams").ok
         assert not _line(lines, "Teams channel").ok
         assert "TEAMS_CLIENT_ID" in _line(lines, "Teams channel").fix
+
+
+async def test_rejected_secret_in_check_uses_the_same_words() -> None:
+    """`check`'s line for a refused secret says what the weekly post's error says, with the fix."""
+    lines = await teams_checks(load_settings(**CREDENTIALS), None, acquire_token=_acquirer(BAD_SECRET))
+    line = _line(lines, "Teams credentials")
+    assert line.detail.startswith("Teams rejected the bot's credentials: the client secret is wrong")
+    assert line.fix.startswith("check TEAMS_CLIENT_SECRET / TEAMS_TENANT_ID in the Azure Bot's configuration")

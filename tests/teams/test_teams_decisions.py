@@ -189,9 +189,11 @@ class TestDecide:
             assert await bot.store.decisions.count() == 1
             before = len(bot.connector.messages())
             await bot.send(channel_message(bot.connector.service_url, "overage reopen tyrell"))
-            calls = await bot.replies(before + 1)
-            assert "Reopened 1: Tyrell" in _texts(calls[-1].cards[0])
-            assert calls[-1].query.get("isTargetedActivity") == "true"
+            calls = await bot.replies(before + 2)
+            [private] = [c for c in calls if c.conversation_id.startswith("a:1personal-")]
+            assert "Reopened 1: Tyrell" in _texts(private.cards[0])  # in the sender's 1:1 chat
+            assert all("isTargetedActivity" not in c.query for c in bot.connector.calls)
+            assert "private chat" in calls[-1].text
             assert (await bot.store.decisions.latest([_id(4)]))[_id(4)].decision == "reopened"
 
 

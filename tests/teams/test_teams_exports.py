@@ -52,16 +52,47 @@ class TestButtons:
             assert bot.connector.calls == []
             assert bot.keepnet_searches() == 0  # the file is fetched on download, not on click
 
-    async def test_submit_fallback_reaches_the_same_handler(self) -> None:
-        """An Action.Submit (message with value, no text) gets the link, targeted at the clicker in a channel."""
+    async def test_submit_fallback_in_a_channel_goes_to_a_private_chat(self) -> None:
+        """An Action.Submit in a channel: the link card goes to a new 1:1 chat with the clicker, never the channel."""
         async with run_teams_bot(companies=over_limit_companies(30)) as bot:
             reply = await bot.send(
                 submit_message(bot.connector.service_url, {"verb": "export_xlsx", "q": ""})
             )
             assert reply.status == 202
+            await bot.connector.wait_for(lambda: len(bot.connector.messages()) >= 2)
+            [create] = [c for c in bot.connector.calls if c.kind == "create"]
+            assert create.body["isGroup"] is False
+            clicker = create.body["members"][0]["id"]
+            private = [c for c in bot.connector.messages() if c.conversation_id.startswith("a:1personal-")]
+            [card_call] = private
+            assert card_call.conversation_id == f"a:1personal-{clicker}"
+            download = await bot.get(_open_url(card_call.cards[0]))
+            assert download.status == 200
+            in_channel = [c for c in bot.connector.messages() if c not in private]
+            assert in_channel, "the channel hears where the link went"
+            for call in in_channel:
+                assert "/exports/" not in json.dumps(call.body)
+                assert "isTargetedActivity" not in call.query
+            assert "private chat" in in_channel[0].text
+
+    async def test_submit_fallback_without_a_private_chat_says_update_teams(self) -> None:
+        """When the 1:1 chat cannot be opened, the channel is told to update Teams — and gets no link."""
+        async with run_teams_bot(companies=over_limit_companies(30)) as bot:
+            bot.connector.personal_chat_status = 403
+            await bot.send(submit_message(bot.connector.service_url, {"verb": "export_csv", "q": ""}))
             [call] = await bot.replies()
-            assert call.query.get("isTargetedActivity") == "true"
-            assert call.body["recipient"]["aadObjectId"]
+            assert "Update Teams" in call.text
+            assert all("/exports/" not in json.dumps(c.body) for c in bot.connector.calls)
+            assert all("isTargetedActivity" not in c.query for c in bot.connector.calls)
+
+    async def test_submit_fallback_in_a_personal_chat_replies_there(self) -> None:
+        """In a 1:1 chat the link card is simply the reply."""
+        async with run_teams_bot(companies=over_limit_companies(30)) as bot:
+            await bot.send(
+                submit_message(bot.connector.service_url, {"verb": "export_csv"}, where="personal")
+            )
+            [call] = await bot.replies()
+            assert "isTargetedActivity" not in call.query
             download = await bot.get(_open_url(call.cards[0]))
             assert download.status == 200
 

@@ -152,6 +152,18 @@ class TestCommand:
         assert captured.out == ""
         assert list(tmp_path.iterdir()) == []
 
+    def test_every_missing_variable_is_named_at_once(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Neither TEAMS_CLIENT_ID nor PUBLIC_URL set: one line naming both, exit 2, nothing written."""
+        for name in PACKAGE_ENV:
+            monkeypatch.delenv(name, raising=False)
+        assert main(["teams-package"]) == 2
+        [line] = capsys.readouterr().err.splitlines()
+        assert "TEAMS_CLIENT_ID: not set" in line
+        assert "PUBLIC_URL: not set" in line
+        assert list(tmp_path.iterdir()) == []
+
     def test_out_has_help(self, capsys: pytest.CaptureFixture[str]) -> None:
         """`teams-package --help` explains --out, folders included."""
         with pytest.raises(SystemExit):

@@ -171,3 +171,64 @@ class TestWeeklyJob:
             assert len(posts) == 1
             assert posts[0].conversation_id == CHANNEL_ID
             assert first[0].message_ref
+
+
+class TestRejectedCredentials:
+    """A secret Entra ID refuses is named as such in the poster's error, the log line and the notice."""
+
+    async def test_rejected_secret_is_an_actionable_error(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The SDK's "Failed to acquire token" becomes TeamsCredentialsError; post's log and notice say the fix."""
+        from microsoft_agents.authentication.msal import MsalAuth
+        from microsoft_agents.authentication.msal.errors import authentication_errors
+        from structlog.testing import capture_logs
+
+        from bot.teams.errors import TeamsCredentialsError
+        from bot.weekly.types import failure_text
+        from tests.teams.test_teams_checks import BAD_SECRET
+
+        async def refuse(self: MsalAuth, *args: Any, **kwargs: Any) -> str:
+            raise ValueError(authentication_errors.FailedToAcquireToken.format(str(BAD_SECRET)))
+
+        monkeypatch.setattr(MsalAuth, "get_access_token", refuse)
+        expected = (
+            "Teams rejected the bot's credentials",
+            "Check TEAMS_CLIENT_SECRET / TEAMS_TENANT_ID in the Azure Bot's configuration",
+        )
+        async with run_teams_bot(teams_allow_anonymous=False, **CREDENTIALS) as bot:
+            await bot.store.save_conversation(
+                ConversationRef(
+                    channel_id=CHANNEL_ID,
+                    service_url="https://smba.trafficmanager.net/amer/",
+                    tenant_id=TENANT_ID,
+                    bot_id=BOT_ID,
+                )
+            )
+            poster = TeamsChannelPoster(CHANNEL_ID, bot.deps, bot.edge)
+            with pytest.raises(TeamsCredentialsError) as caught:
+                await poster.post_failure("x")
+            assert all(part in str(caught.value) for part in expected)
+            assert SECRET_VALUE not in str(caught.value)
+            job = WeeklyJob(
+                schedule=WeeklySchedule.from_settings(bot.settings),
+                store=bot.store,
+                destinations=[poster],
+                report_factory=lambda: bot.deps.service.report(fresh=True),
+                clock=bot.clock,
+            )
+            with capture_logs() as logs:
+                [outcome] = await job.post_once(key="k")
+        assert outcome.status == "failed"
+        [line] = [e for e in logs if e["event"] == "post_failed"]
+        assert all(part in line["error"] for part in expected)
+        assert line["error_type"] == "TeamsCredentialsError"
+        assert "exc_info" not in line or line["exc_info"] is None
+        notice = failure_text(
+            poster.name,
+            occurrence=datetime(2026, 11, 23, 9, tzinfo=UTC),
+            attempts=3,
+            error=outcome.error or "",
+        )
+        assert all(part in notice for part in expected)
+
+
+SECRET_VALUE = CREDENTIALS["teams_client_secret"]

@@ -307,8 +307,12 @@ class TestCatchUp:
         assert [p for p, _ in slack.posts] == [PERIOD]
 
     async def test_beyond_grace_skips_and_logs(self, store: Store) -> None:
-        """Thirteen hours late, nothing is posted and weekly_post_missed is logged."""
+        """Thirteen hours late (the bot ran before), nothing is posted and weekly_post_missed is logged."""
         slack = RecordingDestination("slack:C1")
+        await _job(store, [slack], FakeClock(MONDAY_9 - timedelta(days=7))).run_occurrence(
+            MONDAY_9 - timedelta(days=7)
+        )
+        slack.posts.clear()
         job = _job(store, [slack], FakeClock(MONDAY_9 + timedelta(hours=13)))
         with capture_logs() as logs:
             assert await job.catch_up() == []
@@ -318,6 +322,17 @@ class TestCatchUp:
         assert missed[0]["period"] == PERIOD
         assert missed[0]["destinations"] == ["slack:C1"]
         assert missed[0]["next_run"] == (MONDAY_9 + timedelta(days=7)).isoformat()
+
+    async def test_first_start_does_not_warn_about_a_post_before_it_existed(self, store: Store) -> None:
+        """A fresh install started after this week's time: no missed-post warning, an info line with the next run."""
+        slack = RecordingDestination("slack:C1")
+        job = _job(store, [slack], FakeClock(MONDAY_9 + timedelta(hours=13)))
+        with capture_logs() as logs:
+            assert await job.catch_up() == []
+        assert slack.posts == []
+        assert not [e for e in logs if e["log_level"] in ("warning", "error")], logs
+        [first] = [e for e in logs if e["event"] == "weekly_post_first_start"]
+        assert first["next_run"] == (MONDAY_9 + timedelta(days=7)).isoformat()
 
     async def test_beyond_grace_but_posted_is_quiet(self, store: Store) -> None:
         """An occurrence that was posted is not reported as missed later in the week."""

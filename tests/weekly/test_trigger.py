@@ -87,8 +87,12 @@ class TestErrors:
             ("0 9 * * 1,,3", "empty item"),
             ("0 9 * * */0", "bad step"),
             ("0 9 1 * MON", "either the day of the month or the weekday"),
-            ("61 9 * * 1", "OVERAGE_SCHEDULE '61 9 * * 1'"),
-            ("0 25 * * 1", "OVERAGE_SCHEDULE '0 25 * * 1'"),
+            ("61 9 * * 1", "OVERAGE_SCHEDULE: minute 61 is outside 0–59"),
+            ("0 25 * * 1", "OVERAGE_SCHEDULE: hour 25 is outside 0–23"),
+            ("0 9 32 * *", "OVERAGE_SCHEDULE: day of the month 32 is outside 1–31"),
+            ("0 9 * 13 *", "OVERAGE_SCHEDULE: month 13 is outside 1–12"),
+            ("0-60 9 * * 1", "OVERAGE_SCHEDULE: minute 60 is outside 0–59"),
+            ("x 9 * * 1", "OVERAGE_SCHEDULE: minute 'x' is not a number"),
         ],
     )
     def test_bad_expression(self, expr: str, fragment: str) -> None:
@@ -97,6 +101,13 @@ class TestErrors:
             parse_cron(expr)
         assert fragment in str(caught.value)
         assert "OVERAGE_SCHEDULE" in str(caught.value)
+
+    def test_settings_name_the_field_once(self) -> None:
+        """The configuration error names the variable once, then the field and its range."""
+        with pytest.raises(ConfigError) as caught:
+            load_settings(overage_schedule="61 9 * * MON")
+        assert "OVERAGE_SCHEDULE: minute 61 is outside 0–59" in str(caught.value)
+        assert str(caught.value).count("OVERAGE_SCHEDULE") == 1
 
     def test_settings_reject_a_bad_schedule(self) -> None:
         """Loading settings with a bad schedule fails with the variable named."""

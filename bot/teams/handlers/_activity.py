@@ -101,12 +101,9 @@ async def send_text(context: TurnContext, text: str) -> None:
     await context.send_activity(MessageFactory.text(text))
 
 
-async def send_card(context: TurnContext, card: dict[str, Any], *, targeted: bool = False) -> None:
-    """Reply with an Adaptive Card; ``targeted`` shows it only to the sender (group chats, channels)."""
-    activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
-    if targeted and context.activity.from_property is not None:
-        activity.with_targeted_recipient(context.activity.from_property)
-    await context.send_activity(activity)
+async def send_card(context: TurnContext, card: dict[str, Any]) -> None:
+    """Reply with an Adaptive Card (seen by everyone in the conversation)."""
+    await context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(card)))
 
 
 async def send_invoke_card(context: TurnContext, card: dict[str, Any]) -> None:

@@ -23,7 +23,8 @@ from bot.teams._card_decisions import note_runs
 from bot.teams._card_parts import neutral, rich
 from bot.teams.cards import build_report_card, build_text_card
 from bot.teams.handlers import messages
-from bot.teams.handlers._activity import base_conversation_id, is_personal, send_card, sender_ids
+from bot.teams.handlers._activity import base_conversation_id, sender_ids
+from bot.teams.handlers._private import send_to_sender
 from bot.teams.handlers.access import is_allowed
 
 __all__ = ["decision_card", "handle_decide_execute", "handle_decide_submit"]
@@ -113,4 +114,4 @@ async def handle_decide_execute(
 async def handle_decide_submit(context: TurnContext, data: object, *, deps: Deps) -> None:
     """Answer the ``Action.Submit`` fallback of older clients: the refreshed card, to the sender only."""
     card = await decision_card(context, data, deps=deps)
-    await send_card(context, card, targeted=not is_personal(context.activity))
+    await send_to_sender(context, card, secret=False)

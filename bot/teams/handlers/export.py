@@ -2,8 +2,11 @@
 
 ``Action.Execute`` arrives as an ``adaptiveCard/action`` invoke; the answer is a card returned in
 the invoke response, which Teams shows only to the clicker. Old clients send the ``Action.Submit``
-fallback instead: a message with a ``value`` and no text, answered with a reply that is targeted at
-the sender outside personal chats.
+fallback instead: a message with a ``value`` and no text. In a 1:1 chat the link card is the reply;
+in a channel or group chat the link never goes there (everyone would see it, and "targeted
+messages" are a developer preview): it is delivered in a proactive 1:1 chat with the clicker, and
+the channel only hears that it was sent — or, when that chat cannot be opened, that the clicker
+should update Teams (current clients send ``Action.Execute``, whose answer only they see).
 """
 
 from __future__ import annotations
@@ -12,13 +15,17 @@ from http import HTTPStatus
 from typing import Any
 
 import structlog
-from microsoft_agents.activity import AdaptiveCardInvokeResponse, ContentTypes
+from microsoft_agents.activity import (
+    AdaptiveCardInvokeResponse,
+    ContentTypes,
+)
 from microsoft_agents.hosting.core import TurnContext
 
 from bot.deps import Deps
 from bot.teams.cards import build_link_card, build_text_card
 from bot.teams.handlers import messages
-from bot.teams.handlers._activity import is_personal, send_card, tenant_of
+from bot.teams.handlers._activity import tenant_of
+from bot.teams.handlers._private import send_to_sender
 from bot.teams.handlers.access import is_allowed
 from bot.teams.links import ExportLinks, LinkKind
 
@@ -80,10 +87,10 @@ async def handle_export_execute(
 
 
 async def handle_export_submit(context: TurnContext, data: object, *, deps: Deps, links: ExportLinks) -> None:
-    """Answer the ``Action.Submit`` fallback with the link card, targeted at the sender outside 1:1 chats."""
+    """Answer the ``Action.Submit`` fallback: the link card in a 1:1 chat with the clicker, never the channel."""
     verb = data.get("verb") if isinstance(data, dict) else None
     card = export_card(context, str(verb), data, deps=deps, links=links)
-    await send_card(context, card, targeted=not is_personal(context.activity))
+    await send_to_sender(context, card, secret=True)
 
 
 def _invoke_verb(context: TurnContext) -> str:

@@ -12,8 +12,10 @@ __all__ = [
     "no_longer_over",
     "not_approver",
     "reopened",
+    "sent_privately",
     "unexpected_error",
     "unsupported_action",
+    "update_teams_for_links",
     "usage_error",
 ]
 
@@ -103,3 +105,17 @@ def reopened(done: list[str], untouched: list[str], query: str) -> str:
     if untouched:
         lines.append(f"Already needing action: {', '.join(untouched)}")
     return "\n\n".join(lines)
+
+
+def sent_privately(*, link: bool) -> str:
+    """Said in a channel when the answer went to the person's 1:1 chat with the bot."""
+    what = "the download link" if link else "my answer"
+    return f"I sent you {what} in a private chat with me (look for Overage in your chats)."
+
+
+def update_teams_for_links() -> str:
+    """Said in a channel when an old client clicked an export button and no 1:1 chat could be opened."""
+    return (
+        "Your Teams version cannot show a private download link here, and I could not open a private chat "
+        "with you. Update Teams (or add the Overage app for yourself: Apps → Overage → Add) and click again."
+    )

@@ -9,7 +9,8 @@ from bot.deps import Deps
 from bot.teams._card_parts import neutral
 from bot.teams.cards import build_text_card
 from bot.teams.handlers import messages
-from bot.teams.handlers._activity import base_conversation_id, is_personal, send_card, sender_ids
+from bot.teams.handlers._activity import base_conversation_id, sender_ids
+from bot.teams.handlers._private import send_to_sender
 
 __all__ = ["handle_reopen"]
 
@@ -24,12 +25,11 @@ async def handle_reopen(context: TurnContext, text: str, *, deps: Deps) -> None:
     """
     activity = context.activity
     ids = sender_ids(activity)
-    targeted = not is_personal(activity)
     if not may_decide(deps, ids):
-        await send_card(context, build_text_card(messages.not_approver()), targeted=targeted)
+        await send_to_sender(context, build_text_card(messages.not_approver()), secret=False)
         return
     if deps.store is None:
-        await send_card(context, build_text_card(messages.decisions_need_store()), targeted=targeted)
+        await send_to_sender(context, build_text_card(messages.decisions_need_store()), secret=False)
         return
     sender = activity.from_property
     done = await reopen(
@@ -43,4 +43,4 @@ async def handle_reopen(context: TurnContext, text: str, *, deps: Deps) -> None:
     names = [neutral(o.name, 60) for o in done.reopened]
     untouched = [neutral(o.name, 60) for o in done.untouched][:20]
     reply = messages.reopened(names[:50], untouched, neutral(text, 80))
-    await send_card(context, build_text_card(reply), targeted=targeted)
+    await send_to_sender(context, build_text_card(reply), secret=False)
