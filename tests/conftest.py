@@ -21,6 +21,8 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None
         if name.upper().startswith(_PREFIXES) and name.upper() not in _KEEP:
             monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
+    # the default SQLite file lives in OVERAGE_DATA_DIR: each test gets its own, never the user's
+    monkeypatch.setenv("OVERAGE_DATA_DIR", str(tmp_path / "data"))
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     yield

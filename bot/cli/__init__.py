@@ -15,7 +15,7 @@ from pathlib import Path
 from bot.cli.arguments import OneLineParser, bounded_float, bounded_int, tcp_port
 from bot.config import ConfigError, Settings, load_settings
 
-__all__ = ["build_parser", "entry_point", "main"]
+__all__ = ["bot_version", "build_parser", "entry_point", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="overage-bot",
         description="Keepnet license-overage reports for Slack and Microsoft Teams.",
     )
+    parser.add_argument("--version", action="version", version=f"overage-bot {bot_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     sub.add_parser("run", help="serve Slack (Socket Mode or HTTP) and/or Teams, and the weekly post")
@@ -141,6 +142,16 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         return asyncio.run(db(settings, args.action))
     raise AssertionError(f"unknown command {command}")  # argparse rejects unknown commands first
+
+
+def bot_version() -> str:
+    """The installed distribution's version (``0+unknown`` when run from a tree that is not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("overage-bot")
+    except PackageNotFoundError:
+        return "0+unknown"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

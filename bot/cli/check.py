@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 from bot.cli._check_lines import UNREACHABLE_FIX as _UNREACHABLE_FIX
 from bot.cli._check_lines import CheckLine, Purpose
@@ -20,7 +23,7 @@ from bot.clock import utc_now
 from bot.config import ConfigError, Settings
 from bot.keepnet.errors import KeepnetError
 from bot.store.database import Store
-from bot.store.types import StoreError
+from bot.store.types import StoreError, normalize_url, safe_url
 from bot.weekly.job import WeeklySchedule
 
 __all__ = [
@@ -73,7 +76,25 @@ def _decisions(settings: Settings) -> CheckLine:
     )
 
 
+def _missing_sqlite_file(url: str) -> Path | None:
+    """The SQLite file ``url`` names when it does not exist yet (``check`` never creates one)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(parsed.database or "").absolute()
+    return None if path.exists() else path
+
+
 async def _database(settings: Settings) -> tuple[CheckLine, Store | None]:
+    where = safe_url(normalize_url(settings.overage_db_url))
+    missing = await asyncio.to_thread(_missing_sqlite_file, settings.overage_db_url)
+    if missing is not None:
+        return CheckLine(
+            "Database",
+            True,
+            f"no database yet at {missing}; it is created by the first `run`/`post`",
+            warning=True,
+        ), None
     try:
         store = await Store.open(settings.overage_db_url)
     except StoreError as exc:
@@ -83,7 +104,7 @@ async def _database(settings: Settings) -> tuple[CheckLine, Store | None]:
     except StoreError as exc:
         await store.close()
         return CheckLine("Database", False, exc.message, exc.remediation), None
-    return CheckLine("Database", True, f"{store.dialect} reachable, schema up to date"), store
+    return CheckLine("Database", True, f"{where}: {store.dialect} reachable, schema up to date"), store
 
 
 async def _teams(settings: Settings, store: Store | None) -> list[CheckLine]:

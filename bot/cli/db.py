@@ -7,8 +7,10 @@ problem, or a database upgraded by a newer overage-bot, prints one line and exit
 
 from __future__ import annotations
 
+import asyncio
 import sys
 
+from bot.cli.run import ensure_data_dir
 from bot.cli.wiring import setup_logging
 from bot.config import Settings
 from bot.store.revisions import database_state, upgrade_database
@@ -33,6 +35,7 @@ async def db(settings: Settings, action: str) -> int:
         if action == "current":
             print((await database_state(url)).describe())
             return 0
+        await asyncio.to_thread(ensure_data_dir, settings)
         before, after = await upgrade_database(url)
     except StoreError as exc:
         print(f"overage-bot: {exc}", file=sys.stderr)

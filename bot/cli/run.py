@@ -155,11 +155,29 @@ def _hook(action: Callable[[], Awaitable[None]]) -> Hook:
 
 
 async def open_store(settings: Settings) -> Store:
-    """Open the state store, turning a database problem into a configuration error."""
+    """Open the state store (creating the default data folder), a database problem as a configuration error."""
     try:
+        await asyncio.to_thread(ensure_data_dir, settings)
         return await Store.open(settings.overage_db_url, history_weeks=settings.overage_history_weeks)
     except StoreError as exc:
         raise ConfigError(str(exc)) from exc
+
+
+def ensure_data_dir(settings: Settings) -> None:
+    """Create ``OVERAGE_DATA_DIR`` (or the user data folder) when the default SQLite file lives there.
+
+    Raises:
+        StoreError: the folder cannot be created.
+    """
+    if not settings.uses_default_db:
+        return
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the data folder {settings.data_dir}: {exc.strerror or exc}",
+            remediation="set OVERAGE_DATA_DIR to a writable folder (or OVERAGE_DB_URL to a database)",
+        ) from exc
 
 
 def settle_heap() -> None:

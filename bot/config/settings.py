@@ -21,6 +21,7 @@ from bot.config.keepnet_limits import KeepnetLimitSettings
 from bot.config.network import NetworkSettings
 from bot.config.pricing import PricingSettings
 from bot.config.slack import SlackSettings
+from bot.config.storage import StorageSettings
 
 __all__ = ["DEFAULT_KEEPNET_BASE_URL", "SLACK_CHANNEL_ID", "ConfigError", "Settings", "load_settings"]
 
@@ -34,6 +35,7 @@ class Settings(
     PricingSettings,
     HistorySettings,
     KeepnetLimitSettings,
+    StorageSettings,
     BaseSettings,
 ):
     """All configuration of overage-bot, read from environment variables."""
@@ -76,7 +78,6 @@ class Settings(
     overage_schedule: str = "0 9 * * MON"
     overage_timezone: str = "UTC"
     overage_misfire_grace_h: float = Field(default=12.0, gt=0, le=24 * 6)
-    overage_db_url: str = "sqlite+aiosqlite:///overage-bot.db"
 
     # --- Teams -------------------------------------------------------------------------------
     teams_client_id: str | None = None

@@ -1,7 +1,7 @@
 """``overage-bot teams-package``: the Teams app package (zip) to upload in Teams.
 
 The zip holds ``manifest.json``, ``color.png`` (192×192) and ``outline.png`` (32×32) at its root,
-taken from the repository's ``teams-app/`` folder with the placeholders filled in: the bot id
+taken from the package's ``bot/teams/app_package/`` folder with the placeholders filled in: the bot id
 (``TEAMS_CLIENT_ID``, which must be a GUID), the domain of ``PUBLIC_URL`` and a stable app id derived
 from the client id. ``--out`` may name a folder (an existing one, or any path ending with a separator):
 the zip is then written inside it as ``overage-bot-teams.zip``.
@@ -29,7 +29,8 @@ __all__ = [
     "package_path",
 ]
 
-TEAMS_APP_DIR = Path(__file__).resolve().parents[2] / "teams-app"
+TEAMS_APP_DIR = Path(__file__).resolve().parent / "app_package"
+"""The manifest template and icons, shipped inside the package (so an installed wheel can build it)."""
 """The manifest template and icons."""
 
 _APP_NAMESPACE = uuid.UUID("6f0a8c1e-2f55-4c1b-9a57-0d7c1e0b5a61")
@@ -105,7 +106,7 @@ def build_manifest(settings: Settings, *, template: Path | None = None) -> dict[
 
     Args:
         settings: ``TEAMS_CLIENT_ID`` and ``PUBLIC_URL`` are used.
-        template: the manifest template (default ``teams-app/manifest.json``).
+        template: the manifest template (default ``bot/teams/app_package/manifest.json``).
 
     Returns:
         The manifest.
