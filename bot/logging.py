@@ -19,6 +19,8 @@ from typing import Any, Literal
 
 import structlog
 
+from bot.metrics import observe_log_event
+
 __all__ = [
     "configure_logging",
     "redact_secrets",
@@ -140,7 +142,12 @@ def configure_logging(
     ]
     tail: list[Any] = [structlog.processors.format_exc_info, redact_secrets, _redact_rendered]
     structlog.configure(
-        processors=[*common, *tail, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        processors=[
+            observe_log_event,
+            *common,
+            *tail,
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=False,

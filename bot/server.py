@@ -1,4 +1,4 @@
-"""The bot's one aiohttp server: ``/healthz`` always, plus whatever routes the chat edges bring.
+"""The bot's one aiohttp server: ``/healthz``, ``/readyz``, ``/metrics``, plus the chat edges' routes.
 
 Slack's HTTP mode (``POST /slack/events``), Teams (``POST /api/messages``) and the private export
 links (``GET /exports/…``) are mounted here by :func:`create_web_app`; Socket Mode, the scheduler and
@@ -7,6 +7,7 @@ the store are started and stopped with the server's life cycle.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +17,7 @@ import structlog
 from aiohttp import web
 
 from bot.edge import EdgeHealth
+from bot.metrics import CONTENT_TYPE_LATEST, render
 from bot.store.types import StoreError
 
 __all__ = ["HEALTH_STATE", "HealthState", "create_web_app"]
@@ -30,6 +32,8 @@ class _EdgeHealthSource(Protocol):
 
 class _LastPostSource(Protocol):
     async def last_post(self) -> Any: ...
+
+    async def ping(self) -> None: ...
 
 
 log = structlog.get_logger(__name__)
@@ -107,9 +111,37 @@ async def _healthz(request: web.Request) -> web.Response:
     return web.json_response(body, status=status)
 
 
+_READY_DB_TIMEOUT_S = 5.0
+
+
+async def _readyz(request: web.Request) -> web.Response:
+    """200 when the database answers and every chat edge is up; 503 with the reasons otherwise.
+
+    Keepnet is not asked: it being down does not make the bot unready (each request says so itself).
+    """
+    state = request.app[HEALTH_STATE]
+    problems = [f"{edge.name}: {problem}" for edge in state.edges if (problem := edge.health().problem)]
+    if state.store is not None:
+        try:
+            await asyncio.wait_for(state.store.ping(), _READY_DB_TIMEOUT_S)
+        except StoreError as exc:
+            problems.append(f"database: {exc.message}")
+        except TimeoutError:
+            problems.append(f"database: no answer within {_READY_DB_TIMEOUT_S:g} s")
+    if problems:
+        return web.json_response({"status": "not ready", "reasons": problems}, status=503)
+    return web.json_response({"status": "ready"})
+
+
+async def _metrics(_: web.Request) -> web.Response:
+    body = await asyncio.to_thread(render)
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
 def create_web_app(
     *,
     health: HealthState,
+    metrics: bool = True,
     routes: Sequence[web.AbstractRouteDef] = (),
     on_startup: Sequence[Callable[[web.Application], Awaitable[None]]] = (),
     on_cleanup: Sequence[Callable[[web.Application], Awaitable[None]]] = (),
@@ -118,7 +150,8 @@ def create_web_app(
     """Build the server application.
 
     Args:
-        health: the state ``/healthz`` reports.
+        health: the state ``/healthz`` and ``/readyz`` report.
+        metrics: serve ``GET /metrics`` (``METRICS_ENABLED``).
         routes: the chat edges' routes.
         on_startup: hooks run when the server starts (Socket Mode, scheduler…).
         on_cleanup: hooks run on shutdown, in order.
@@ -130,6 +163,9 @@ def create_web_app(
     app = web.Application(client_max_size=client_max_size)
     app[HEALTH_STATE] = health
     app.router.add_get("/healthz", _healthz)
+    app.router.add_get("/readyz", _readyz)
+    if metrics:
+        app.router.add_get("/metrics", _metrics)
     app.router.add_routes(routes)
     app.on_startup.extend(on_startup)
     app.on_cleanup.extend(on_cleanup)

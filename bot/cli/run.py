@@ -139,7 +139,9 @@ async def build_components(
         startup.append(start_scheduler)
         cleanup.insert(0, stop_scheduler)
 
-    web_app = create_web_app(health=health, routes=routes, on_startup=startup, on_cleanup=cleanup)
+    web_app = create_web_app(
+        health=health, metrics=settings.metrics_enabled, routes=routes, on_startup=startup, on_cleanup=cleanup
+    )
     for edge in edges:
         edge.install(web_app)
     return Components(web_app=web_app, deps=deps, job=job, edges=edges, destinations=destinations)

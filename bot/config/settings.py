@@ -19,6 +19,7 @@ from bot.config.errors import ConfigError
 from bot.config.history import HistorySettings
 from bot.config.keepnet_limits import KeepnetLimitSettings
 from bot.config.network import NetworkSettings
+from bot.config.observability import ObservabilitySettings
 from bot.config.pricing import PricingSettings
 from bot.config.slack import SlackSettings
 from bot.config.storage import StorageSettings
@@ -36,6 +37,7 @@ class Settings(
     HistorySettings,
     KeepnetLimitSettings,
     StorageSettings,
+    ObservabilitySettings,
     BaseSettings,
 ):
     """All configuration of overage-bot, read from environment variables."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import io
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -244,3 +245,32 @@ async def test_weekly_post_to_a_channel_without_the_bot_logs_the_fix(
     assert failed
     assert all(entry["exc_info"] is None for entry in failed)
     assert not [entry for entry in logs if entry["event"] == "post_failed"]
+
+
+async def test_metrics_count_a_real_weekly_post_and_its_keepnet_calls(
+    sandbox: RunningSandbox, slack: FakeSlack, store: Store, companies: list[dict[str, Any]]
+) -> None:
+    """/metrics' counters follow a real weekly post: posted by kind, its Keepnet calls, no company name."""
+    from bot.logging import configure_logging
+    from bot.metrics import render
+
+    def value(text: str, line: str) -> float:
+        found = [row for row in text.splitlines() if row.startswith(line + " ")]
+        return float(found[0].rsplit(" ", 1)[1]) if found else 0.0
+
+    configure_logging(stream=io.StringIO(), fmt="json")
+    before = render().decode()
+    clock = Clock(MONDAY)
+    weekly = Weekly(sandbox, slack, store, clock)
+    async with weekly.client:
+        [outcome] = await weekly.job.run_occurrence(MONDAY)
+    assert outcome.status == "posted"
+    after = render().decode()
+    posted = 'overage_weekly_posts_total{destination_kind="slack",outcome="posted"}'
+    assert value(after, posted) == value(before, posted) + 1
+    searches = 'overage_keepnet_requests_total{endpoint="search",status="200"}'
+    assert value(after, searches) > value(before, searches)
+    assert value(after, "overage_weekly_post_last_success_timestamp_seconds") > 0
+    for company in companies:
+        assert company["companyName"] not in after
+    assert "C0WEEKLY" not in after
