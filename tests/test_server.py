@@ -56,6 +56,9 @@ class TeamsOn:
 class Ledger:
     """A store that remembers one post."""
 
+    async def ping(self) -> None:
+        """The database answers (only /readyz asks)."""
+
     async def last_post(self) -> PostRecord | None:
         """The last weekly post."""
         at = datetime(2026, 11, 23, 6, 0, 5, tzinfo=UTC)
@@ -102,6 +105,9 @@ async def test_teams_only_is_healthy() -> None:
 
 class BrokenLedger:
     """A store whose database is down."""
+
+    async def ping(self) -> None:
+        """The database answers (only /readyz asks)."""
 
     async def last_post(self) -> PostRecord | None:
         """Fail like the real store does."""
@@ -159,6 +165,9 @@ def test_store_error_keeps_message_and_remediation_apart() -> None:
 
 class SkippedLedger:
     """A store whose last weekly post was a quiet week skipped under OVERAGE_POST_WHEN."""
+
+    async def ping(self) -> None:
+        """The database answers (only /readyz asks)."""
 
     async def last_post(self) -> PostRecord | None:
         """The last weekly post (completed as skipped)."""
