@@ -5,10 +5,13 @@
    page 1, then the other pages eight at a time). Goals: within 1.3× of ideal, ≥ 5× faster than 1.
    Each concurrency is run ``RUNS`` times and its median is used, so both sides are measured alike.
 2. Peak RSS of a process exporting a 100,000-row CSV through ``client.export``.
+3. 100,000 over-limit companies read in pages of 500: the client's CPU time per company and its peak
+   RSS (goals: ≤ 10 µs per company, < 150 MB).
 
 The sandbox runs in this process; each measured client runs in a child process, so client and
 server do not share a CPU and the RSS figure is the client's alone (``ru_maxrss``). The last line
-is machine-readable: ``ideal_ratio=<x> speedup=<y> export_peak_rss_mb=<z>``.
+is machine-readable: ``ideal_ratio=<x> speedup=<y> export_peak_rss_mb=<z> cpu_us_per_company=<c>
+rss_mb_100k=<r>``.
 
 Run: ``.venv/bin/python bench/paging.py``
 """
@@ -33,6 +36,7 @@ COMPANIES = 10_000
 PAGE_SIZE = 100
 LATENCY_S = 0.100
 EXPORT_ROWS = 100_000
+DECODE_ROWS = 100_000
 RUNS = 3
 
 
@@ -81,6 +85,19 @@ async def _child_export(base_url: str, directory: str) -> dict[str, Any]:
     }
 
 
+async def _child_decode(base_url: str) -> dict[str, Any]:
+    """Read 100,000 over-limit companies (pages of 500, no latency): CPU per company and peak RSS."""
+    async with KeepnetClient(
+        base_url=base_url, client_id=SANDBOX_CLIENT_ID, client_secret=SANDBOX_CLIENT_SECRET,
+        page_size=500, concurrency=4, timeout_s=120, max_pages=1000,
+    ) as client:  # fmt: skip
+        await client.check_access()
+        cpu = time.process_time()
+        result = await client.fetch_over_limit()
+        cpu = time.process_time() - cpu
+    return {"companies": len(result.companies), "cpu_s": cpu, "peak_rss_mb": _peak_rss_mb()}
+
+
 async def _run_child(*args: str) -> dict[str, Any]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable, __file__, *args, stdout=asyncio.subprocess.PIPE
@@ -127,14 +144,24 @@ async def main() -> None:
         f"export: {EXPORT_ROWS} rows, {export['bytes'] / 1e6:.1f} MB CSV in {export['elapsed_s']:.2f} s; "
         f"client RSS {export['baseline_rss_mb']:.0f} MB before, peak {export['peak_rss_mb']:.0f} MB"
     )
+    async with run_sandbox(companies=over_limit_companies(DECODE_ROWS)) as sandbox:
+        decode = await _run_child("--decode", sandbox.base_url)
+    per_company_us = decode["cpu_s"] / decode["companies"] * 1e6
     print(
-        f"ideal_ratio={ideal_ratio:.2f} speedup={speedup:.2f} export_peak_rss_mb={export['peak_rss_mb']:.1f}"
+        f"decode: {decode['companies']:,} companies read in pages of 500: client CPU {decode['cpu_s']:.2f} s "
+        f"({per_company_us:.1f} µs per company; goal ≤ 10), peak RSS {decode['peak_rss_mb']:.0f} MB (goal < 150)"
+    )
+    print(
+        f"ideal_ratio={ideal_ratio:.2f} speedup={speedup:.2f} export_peak_rss_mb={export['peak_rss_mb']:.1f} "
+        f"cpu_us_per_company={per_company_us:.1f} rss_mb_100k={decode['peak_rss_mb']:.1f}"
     )
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--fetch":
         print(json.dumps(asyncio.run(_child_fetch(sys.argv[2], int(sys.argv[3])))))
+    elif len(sys.argv) > 1 and sys.argv[1] == "--decode":
+        print(json.dumps(asyncio.run(_child_decode(sys.argv[2]))))
     elif len(sys.argv) > 1 and sys.argv[1] == "--export":
         print(json.dumps(asyncio.run(_child_export(sys.argv[2], sys.argv[3]))))
     else:
