@@ -13,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 import structlog
@@ -21,6 +21,7 @@ import structlog
 from bot.clock import utc_now
 from bot.keepnet import _export, _network, _paging, _retry, _wire
 from bot.keepnet._retry import MAX_RETRY_AFTER_S
+from bot.keepnet._search_page import decode_search
 from bot.keepnet.auth import TokenCache
 from bot.keepnet.errors import KeepnetConfigError
 from bot.keepnet.models import (
@@ -36,6 +37,7 @@ from bot.logging import register_secret
 __all__ = ["MAX_RETRY_AFTER_S", "KeepnetClient"]
 
 _log = structlog.get_logger(__name__)
+_T = TypeVar("_T")
 
 
 class KeepnetClient:
@@ -211,16 +213,15 @@ class KeepnetClient:
         body = _wire.search_body(
             page_number=page_number, page_size=page_size, text=text, over_limit=over_limit
         )
-        data = await self._retrying(lambda: self._api_json(_wire.SEARCH_PATH, body))
-        return _wire.decode_page(data)
+        return await self._retrying(lambda: self._api(_wire.SEARCH_PATH, body, decode_search))
 
     # --- transport ---------------------------------------------------------------------------
 
-    async def _api_json(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    async def _api(self, path: str, body: dict[str, Any], decode: Callable[..., _T]) -> _T:
         limits = aiohttp.ClientTimeout(total=self._timeout_s)
         async with self._slots, await self._send(path, body, limits=limits) as resp:
             raw = await _export.read_bounded(resp, self._max_response_bytes)
-            return _wire.decode_response(resp.status, resp.headers, raw, now=utc_now())
+            return decode(resp.status, resp.headers, raw, now=utc_now())
 
     async def _send(
         self, path: str, body: dict[str, Any], *, limits: aiohttp.ClientTimeout

@@ -14,7 +14,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+)
 from pydantic.alias_generators import to_camel
 
 __all__ = [
@@ -31,7 +38,6 @@ __all__ = [
 ExportKind = Literal["CSV", "Excel"]
 CSV_CONTENT_TYPE = "text/csv"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_DATETIME: TypeAdapter[datetime] = TypeAdapter(datetime)
 
 
 class _Wire(BaseModel):
@@ -43,23 +49,21 @@ MAX_USERS = 10**9
 
 
 class Company(_Wire):
-    """One row of ``POST /api/companies/search`` (``SearchCompanyDto``)."""
+    """One row of ``POST /api/companies/search`` (``SearchCompanyDto``): only the fields the bot uses.
+
+    The other documented fields (industry, inactive/deleted/monthly counts, tags…) are not read, so
+    a page is validated and kept with no more work or memory than the report needs.
+    """
 
     company_resource_id: str | None = None
     company_name: str = ""
     reseller_name: str | None = None
-    industry_name: str | None = None
     license_type_name: str | None = None
     is_number_of_users_limited: bool = True
     number_of_users: str | None = None
     target_user_count: int = 0
-    inactive_target_user_count: int | None = None
-    deleted_target_user_count: int | None = None
-    monthly_active_user_count: int | None = None
-    licence_expired: bool | None = None
     license_end_date: datetime | None = None
     create_time: datetime | None = None
-    tags: list[str] | None = None
 
     @field_validator("number_of_users", mode="before")
     @classmethod
@@ -75,16 +79,6 @@ class Company(_Wire):
             return "?"  # no license limit is written in 64 characters or more
         return value
 
-    @field_validator(
-        "inactive_target_user_count", "deleted_target_user_count", "monthly_active_user_count", mode="before"
-    )
-    @classmethod
-    def _optional_count(cls, value: object) -> object:
-        """Counts the report does not use: an absurd or non-finite one is simply unknown."""
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return value if math.isfinite(value) and abs(value) <= MAX_USERS else None
-        return value
-
     @field_validator("target_user_count", mode="before")
     @classmethod
     def _count(cls, value: object) -> object:
@@ -95,16 +89,12 @@ class Company(_Wire):
             return -1
         return value
 
-    @field_validator("license_end_date", "create_time", mode="before")
+    @field_validator("license_end_date", "create_time", mode="wrap")
     @classmethod
-    def _date_or_none(cls, value: object) -> object:
+    def _date_or_none(cls, value: object, handler: ValidatorFunctionWrapHandler) -> object:
         """An empty, null or unreadable date is unknown (None): one odd row must not fail a report."""
-        if value is None or isinstance(value, datetime):
-            return value
-        if isinstance(value, str) and not value.strip():
-            return None
         try:
-            return _DATETIME.validate_python(value)
+            return handler(value)  # pydantic's own (Rust) datetime parsing
         except ValidationError:
             return None
 
@@ -152,6 +142,13 @@ class CompanyPage(_Wire):
     total_number_of_records: int = 0
     total_number_of_pages: int = 0
     limit_exceeded_company_count: int | None = None
+
+
+class SearchEnvelope(_Wire):
+    """The ``ServiceResult`` around a search page, for decoding a successful answer in one step."""
+
+    status: str | None = None
+    data: CompanyPage | None = None
 
 
 class TokenResponse(BaseModel):
