@@ -88,7 +88,7 @@ def _missing_sqlite_file(url: str) -> Path | None:
 async def _database(settings: Settings) -> tuple[CheckLine, Store | None]:
     where = safe_url(normalize_url(settings.overage_db_url))
     missing = await asyncio.to_thread(_missing_sqlite_file, settings.overage_db_url)
-    if missing is not None:
+    if missing is not None and (settings.uses_default_db or missing.parent.is_dir()):
         return CheckLine(
             "Database",
             True,

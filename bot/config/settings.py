@@ -48,6 +48,7 @@ class Settings(
         extra="ignore",
         case_sensitive=False,
         frozen=True,
+        env_ignore_empty=True,  # `NAME=` (as in .env.example) means "not set"
     )
 
     # --- Keepnet -----------------------------------------------------------------------------

@@ -66,6 +66,7 @@ def next_new_york_mondays(n: int, *, after: datetime) -> list[date]:
 async def test_all_good_exits_zero(sandbox: RunningSandbox, slack: FakeSlack, tmp_path: Path) -> None:
     """A correct setup prints a ✓ line per item, the next three Monday runs, and exits 0."""
     started = datetime.now(NEW_YORK)
+    assert (await run_cli("db", "upgrade", env=check_env(sandbox, slack, tmp_path), cwd=tmp_path))[0] == 0
     code, out, err = await run_cli("check", env=check_env(sandbox, slack, tmp_path), cwd=tmp_path)
     finished = datetime.now(NEW_YORK)
     assert code == 0, out + err
