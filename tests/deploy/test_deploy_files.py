@@ -147,3 +147,49 @@ def test_systemd_timer() -> None:
     timer = _unit("overage-bot-post.timer")["Timer"]
     assert timer["OnCalendar"].startswith("Mon")
     assert timer["Persistent"] == "true"
+
+
+@pytest.mark.timeout(900)
+def test_image_builds_and_serves_healthz(tmp_path: Path) -> None:
+    """With a working container engine: build the image, run it against its own sandbox, /healthz answers."""
+    import shutil
+    import subprocess
+    import time
+    import urllib.request
+
+    engine = shutil.which("docker") or shutil.which("podman")
+    if engine is None:
+        pytest.skip(
+            "no container engine (docker or podman) on this machine; test_install replays the image's steps"
+        )
+    info = subprocess.run([engine, "info"], capture_output=True, text=True, timeout=30, check=False)
+    if info.returncode != 0:
+        pytest.skip(f"{engine} is installed but its daemon does not run here: {info.stderr.strip()[:200]}")
+    build = subprocess.run(
+        [engine, "build", "-t", "overage-bot:test", str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=800,
+        check=False,
+    )
+    if build.returncode != 0 and ("pull" in build.stderr.lower() or "registry" in build.stderr.lower()):
+        pytest.skip(f"the base image cannot be pulled here: {build.stderr.strip().splitlines()[-1][:200]}")
+    assert build.returncode == 0, build.stderr[-2000:]
+    run = subprocess.run(
+        [engine, "run", "-d", "-p", "127.0.0.1:38081:3000", "-e", "SLACK_BOT_TOKEN=xoxb-test", "-e",
+         "SLACK_SIGNING_SECRET=test-secret", "overage-bot:test"],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    container = run.stdout.strip()
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen("http://127.0.0.1:38081/healthz", timeout=2) as answer:
+                    assert answer.status == 200
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "the container never answered /healthz"
+                time.sleep(1)
+    finally:
+        subprocess.run([engine, "rm", "-f", container], capture_output=True, timeout=60, check=False)
