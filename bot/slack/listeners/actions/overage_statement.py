@@ -7,24 +7,21 @@ from typing import Any
 import structlog
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
 from bot.slack import messages
 from bot.slack.blocks import ACTION_STATEMENT
-from bot.slack.error_replies import NETWORK_ERRORS, NOT_IN_CHANNEL_ERRORS, slack_error_code, tell
+from bot.slack.error_replies import tell
 from bot.slack.exports_inflight import InflightExports
 from bot.slack.listeners._background import BackgroundWork
+from bot.slack.listeners._upload import upload_or_tell
 from bot.slack.listeners.actions._button import refused, start_click
-from bot.slack.poster import failure_reason
 from bot.slack.statement_upload import upload_statement
 
 __all__ = ["handle_overage_statement"]
 
 log = structlog.get_logger(__name__)
-
-_UPLOAD_ERRORS: tuple[type[BaseException], ...] = (SlackApiError, SlackRequestError, *NETWORK_ERRORS)
 
 
 async def handle_overage_statement(
@@ -66,21 +63,13 @@ async def handle_overage_statement(
                     request.outcome = "already_running"
                     return
                 await tell(respond, messages.preparing_statement())
-                try:
-                    await upload_statement(client, deps, channel=click.channel, thread_ts=click.thread_ts)
-                except _UPLOAD_ERRORS as exc:
-                    if isinstance(exc, SlackApiError) and slack_error_code(exc) in NOT_IN_CHANNEL_ERRORS:
-                        raise  # the error handler's invite hint is the fix
-                    reason = failure_reason(exc)
-                    log.warning(
-                        "slack_statement_upload_failed",
-                        channel=click.channel,
-                        error=type(exc).__name__,
-                        reason=reason,
-                    )
-                    await tell(respond, messages.upload_failed(reason, kind="statement"))
-                    request.outcome, request.error = "upload_failed", type(exc).__name__
-                    return
-                request.outcome = "uploaded"
+                await upload_or_tell(
+                    upload_statement(client, deps, channel=click.channel, thread_ts=click.thread_ts),
+                    respond=respond,
+                    request=request,
+                    channel=click.channel,
+                    kind="statement",
+                    event="slack_statement_upload_failed",
+                )
 
     background.start(work(), body=body, respond=respond)

@@ -7,22 +7,18 @@ from typing import Any
 import structlog
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
 from bot.slack import messages
-from bot.slack.error_replies import NETWORK_ERRORS, NOT_IN_CHANNEL_ERRORS, slack_error_code, tell
 from bot.slack.listeners._background import BackgroundWork
 from bot.slack.listeners._request_log import RequestLog
-from bot.slack.poster import failure_reason
+from bot.slack.listeners._upload import upload_or_tell
 from bot.slack.statement_upload import upload_statement
 
 __all__ = ["statement_command"]
 
 log = structlog.get_logger(__name__)
-
-_UPLOAD_ERRORS: tuple[type[BaseException], ...] = (SlackApiError, SlackRequestError, *NETWORK_ERRORS)
 
 
 async def statement_command(
@@ -52,18 +48,14 @@ async def statement_command(
 
     async def work() -> None:
         with request:
-            try:
-                await upload_statement(client, deps, channel=channel)
-            except _UPLOAD_ERRORS as exc:
-                if isinstance(exc, SlackApiError) and slack_error_code(exc) in NOT_IN_CHANNEL_ERRORS:
-                    raise  # the error handler's invite hint is the fix
-                reason = failure_reason(exc)
-                log.warning(
-                    "slack_statement_upload_failed", channel=channel, error=type(exc).__name__, reason=reason
-                )
-                await tell(respond, messages.upload_failed(reason, kind="statement"))
-                request.outcome, request.error = "upload_failed", type(exc).__name__
-                return
-            request.outcome = "statement_uploaded"
+            await upload_or_tell(
+                upload_statement(client, deps, channel=channel),
+                respond=respond,
+                request=request,
+                channel=channel,
+                kind="statement",
+                event="slack_statement_upload_failed",
+                done="statement_uploaded",
+            )
 
     background.start(work(), body=command, respond=respond)
