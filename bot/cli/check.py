@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from pathlib import Path
-
-from sqlalchemy.engine import make_url
 
 from bot.cli._check_lines import UNREACHABLE_FIX as _UNREACHABLE_FIX
 from bot.cli._check_lines import CheckLine, Purpose
@@ -23,6 +20,7 @@ from bot.clock import utc_now
 from bot.config import ConfigError, Settings
 from bot.keepnet.errors import KeepnetError
 from bot.store.database import Store
+from bot.store.revisions import missing_sqlite_file
 from bot.store.types import StoreError, normalize_url, safe_url
 from bot.weekly.job import WeeklySchedule
 
@@ -76,18 +74,9 @@ def _decisions(settings: Settings) -> CheckLine:
     )
 
 
-def _missing_sqlite_file(url: str) -> Path | None:
-    """The SQLite file ``url`` names when it does not exist yet (``check`` never creates one)."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    path = Path(parsed.database or "").absolute()
-    return None if path.exists() else path
-
-
 async def _database(settings: Settings) -> tuple[CheckLine, Store | None]:
     where = safe_url(normalize_url(settings.overage_db_url))
-    missing = await asyncio.to_thread(_missing_sqlite_file, settings.overage_db_url)
+    missing = await asyncio.to_thread(missing_sqlite_file, settings.overage_db_url)
     if missing is not None and (settings.uses_default_db or missing.parent.is_dir()):
         return CheckLine(
             "Database",

@@ -12,8 +12,6 @@ import sys
 from contextlib import AsyncExitStack
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
 from bot.cli.wiring import build_keepnet_client, build_service, keepnet_settings, setup_logging
 from bot.config import Settings
 from bot.exports.statement import statement_filename, write_statement_csv, write_statement_xlsx
@@ -22,21 +20,15 @@ from bot.keepnet.errors import KeepnetError
 from bot.report.statement import build_statement
 from bot.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, run_sandbox, seed_companies
 from bot.store.database import Store
+from bot.store.revisions import missing_sqlite_file
 from bot.store.types import StoreError
 
 __all__ = ["statement"]
 
 
-def _missing_sqlite_file(db_url: str) -> bool:
-    url = make_url(db_url)
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return False
-    return not Path(url.database or "").exists()
-
-
 async def _existing_store(settings: Settings, stack: AsyncExitStack) -> Store | None:
     """The state database when it already exists (never created here), else None."""
-    if await asyncio.to_thread(_missing_sqlite_file, settings.overage_db_url):
+    if await asyncio.to_thread(missing_sqlite_file, settings.overage_db_url) is not None:
         print(
             "No state database yet: State, Decided by and Over since come from the bot's history once it runs."
         )

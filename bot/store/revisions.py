@@ -24,7 +24,7 @@ from bot.store.migrations.runner import (
 )
 from bot.store.types import StoreError, db_error, normalize_url, safe_url
 
-__all__ = ["SchemaState", "database_state", "migrate", "newer_database_error", "upgrade_database"]
+__all__ = ["SchemaState", "database_state", "migrate", "missing_sqlite_file", "newer_database_error", "upgrade_database"]
 
 _log = structlog.get_logger()
 
@@ -71,13 +71,13 @@ async def upgrade_database(url: str, *, schema_name: str | None = None) -> tuple
         await engine.dispose()
 
 
-def _missing_sqlite_file(url: str) -> bool:
+def missing_sqlite_file(url: str) -> Path | None:
+    """The SQLite file ``url`` names when it does not exist yet (None for other databases or an existing file)."""
     parsed = make_url(url)
-    return (
-        parsed.get_backend_name() == "sqlite"
-        and parsed.database not in (None, "", ":memory:")
-        and (not Path(parsed.database or "").exists())
-    )
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(parsed.database or "").absolute()
+    return None if path.exists() else path
 
 
 async def database_state(url: str, *, schema_name: str | None = None) -> SchemaState:
@@ -91,7 +91,7 @@ async def database_state(url: str, *, schema_name: str | None = None) -> SchemaS
     url = normalize_url(url)
     engine = create_engine(url, schema_name=schema_name)
     try:
-        if _missing_sqlite_file(url):
+        if missing_sqlite_file(url) is not None:
             return SchemaState(None, head_revision())
         return await read_engine_state(engine)
     except NewerSchemaError as exc:
