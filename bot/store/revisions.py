@@ -24,7 +24,14 @@ from bot.store.migrations.runner import (
 )
 from bot.store.types import StoreError, db_error, normalize_url, safe_url
 
-__all__ = ["SchemaState", "database_state", "migrate", "missing_sqlite_file", "newer_database_error", "upgrade_database"]
+__all__ = [
+    "SchemaState",
+    "database_state",
+    "migrate",
+    "missing_sqlite_file",
+    "newer_database_error",
+    "upgrade_database",
+]
 
 _log = structlog.get_logger()
 
