@@ -375,3 +375,28 @@ def test_over_since_column() -> None:
     cells = {row[0]["text"]: row[-1]["text"] for row in table["rows"][1:]}
     assert cells["Company 1"] == f"{(GENERATED.date() - timedelta(weeks=12)).isoformat()} · 12 wk"
     assert cells["Company 2"] == "today"
+
+
+def test_a_customer_without_an_id_needs_action_but_gets_no_menu() -> None:
+    """No companyResourceId: listed under Needs action and counted, but no decision menu (nothing to key it by)."""
+    from bot.keepnet.models import Company
+    from bot.report.states import with_states
+
+    rows = [
+        Company.model_validate(
+            {"companyResourceId": None, "companyName": "No id", "numberOfUsers": "1", "targetUserCount": 9}
+        ),
+        Company.model_validate(
+            {"companyResourceId": "a", "companyName": "Has id", "numberOfUsers": "1", "targetUserCount": 5}
+        ),
+    ]
+    report = with_states(make_report(rows), {}, now=GENERATED, tz=ISTANBUL, cycle="monthly")
+    blocks = _message(report)["blocks"]
+    text = json.dumps(blocks)
+    assert "*2* need action" in text
+    menus = [b["accessory"] for b in blocks if b.get("type") == "section" and "accessory" in b]
+    values = [o["value"] for m in menus if m.get("action_id") == "overage_decide" for o in m["options"]]
+    assert values
+    assert all(v.endswith(":a") for v in values), values
+    rows_text = [b["text"]["text"] for b in blocks if b.get("type") == "section"]
+    assert any("No id" in t for t in rows_text)

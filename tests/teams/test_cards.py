@@ -362,3 +362,35 @@ def test_over_since_column_in_the_card() -> None:
     text = _all_text(_card(report))
     assert "Over since" in text
     assert f"{(GENERATED.date() - timedelta(days=3)).isoformat()} · 3 d" in text
+
+
+def test_a_customer_without_an_id_gets_no_decide_buttons() -> None:
+    """No companyResourceId: the card lists it as needing action, with Decide… only for the one with an id."""
+    from bot.keepnet.models import Company
+
+    rows = [
+        Company.model_validate(
+            {"companyResourceId": None, "companyName": "No id", "numberOfUsers": "1", "targetUserCount": 9}
+        ),
+        Company.model_validate(
+            {"companyResourceId": "a", "companyName": "Has id", "numberOfUsers": "1", "targetUserCount": 5}
+        ),
+    ]
+    card = _card(with_states(make_report(rows), {}, now=GENERATED, tz=ISTANBUL, cycle="monthly"))
+    found = json.dumps(card)
+    assert "No id" in found
+    companies = {d["company"] for d in _all_decide_data(card)}
+    assert companies == {"a"}
+
+
+def _all_decide_data(node: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    if isinstance(node, dict):
+        if node.get("type") == "Action.Execute" and node.get("verb") == "decide":
+            found.append(node["data"])
+        for value in node.values():
+            found.extend(_all_decide_data(value))
+    elif isinstance(node, list):
+        for value in node:
+            found.extend(_all_decide_data(value))
+    return found
