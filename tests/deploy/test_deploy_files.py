@@ -87,7 +87,11 @@ def test_compose() -> None:
     assert services["bot"]["ports"] == ["3000:3000"]
     assert services["bot"]["env_file"] == ".env"
     assert services["sandbox"]["profiles"] == ["demo"]
-    assert services["bot-demo"]["environment"]["KEEPNET_BASE_URL"] == "http://sandbox:8080"
+    demo = services["bot-demo"]["environment"]
+    assert demo["KEEPNET_BASE_URL"] == "http://sandbox:8080"
+    assert (demo["OVERAGE_CHANNEL"], demo["TEAMS_CHANNEL"]) == ("", ""), "demo data must not reach real channels"
+    assert services["bot-demo"]["ports"] == ["3001:3000"]  # beside `bot`, not on its port
+    assert services["sandbox"]["healthcheck"] == {"disable": True}
     assert services["sandbox"]["command"][-2:] == ["--port", "8080"]
 
 
