@@ -89,7 +89,9 @@ def test_compose() -> None:
     assert services["sandbox"]["profiles"] == ["demo"]
     demo = services["bot-demo"]["environment"]
     assert demo["KEEPNET_BASE_URL"] == "http://sandbox:8080"
-    assert (demo["OVERAGE_CHANNEL"], demo["TEAMS_CHANNEL"]) == ("", ""), "demo data must not reach real channels"
+    assert (demo["OVERAGE_CHANNEL"], demo["TEAMS_CHANNEL"]) == ("", ""), (
+        "demo data must not reach real channels"
+    )
     assert services["bot-demo"]["ports"] == ["3001:3000"]  # beside `bot`, not on its port
     assert services["sandbox"]["healthcheck"] == {"disable": True}
     assert services["sandbox"]["command"][-2:] == ["--port", "8080"]
