@@ -39,7 +39,7 @@ def child(rows: int) -> dict[str, float]:
 
     types = ["Custom", "Enterprise", "Trial", "Basic"]
     companies = [
-        Company.model_validate(
+        Company.from_wire(
             {
                 "companyResourceId": f"id-{i:06d}",
                 "companyName": f"Customer {i} Holdings & Sons",

@@ -2,9 +2,11 @@
 
 - CAs: the system store, plus ``CA_BUNDLE`` (alias ``KEEPNET_CA_BUNDLE``) when set (a proxy that inspects HTTPS signs
   with its own CA; the public CAs must keep working too).
-- Proxies: with ``trust_env`` aiohttp reads ``HTTP(S)_PROXY`` and honours ``NO_PROXY``. An explicit
-  proxy (e.g. ``HTTPS_PROXY`` read from ``.env`` by the settings) replaces the environment's proxy
-  URL, but hosts listed in ``NO_PROXY`` still go direct while ``trust_env`` is on.
+- Proxies: with ``trust_env`` the environment's ``HTTP(S)_PROXY`` (and its netrc credentials) is
+  used and ``NO_PROXY`` honoured, the way aiohttp reads them. An explicit proxy (e.g.
+  ``HTTPS_PROXY`` read from ``.env`` by the settings) replaces the environment's proxy URL, but
+  hosts listed in ``NO_PROXY`` still go direct while ``trust_env`` is on. The client talks to one
+  host, so this is decided once (:func:`route`), not looked up again in a thread on every request.
 - A certificate that cannot be verified becomes :class:`KeepnetTLSError`, which is never retried.
 """
 
@@ -12,14 +14,17 @@ from __future__ import annotations
 
 import ssl
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import aiohttp
+from aiohttp.helpers import get_env_proxy_for_url
 from yarl import URL
 
 from bot.keepnet.errors import KeepnetConfigError, KeepnetTLSError
 
-__all__ = ["proxy_for", "ssl_context", "tls_error"]
+__all__ = ["Route", "proxy_for", "route", "ssl_context", "tls_error"]
 
 
 def ssl_context(ca_bundle: Path | None) -> ssl.SSLContext | bool:
@@ -64,6 +69,35 @@ def proxy_for(url: str, *, proxy: str | None, trust_env: bool) -> str | None:
     if trust_env and host and urllib.request.proxy_bypass(host):
         return None
     return proxy
+
+
+@dataclass(frozen=True)
+class Route:
+    """How every request of one client reaches Keepnet: directly, or through one proxy."""
+
+    proxy: str | URL | None = None
+    """The proxy URL, with its credentials (from the URL or netrc) as aiohttp expects them."""
+
+    def options(self) -> dict[str, Any]:
+        """The keyword arguments that send a request this way (none when going direct)."""
+        return {} if self.proxy is None else {"proxy": self.proxy}
+
+
+def route(base_url: str, proxy: str | None, trust_env: bool) -> Route:
+    """The way to ``base_url``: the explicit proxy, else (with ``trust_env``) the environment's.
+
+    Blocking (it may read ``~/.netrc``): call it in a thread, once per client.
+    """
+    explicit = proxy_for(base_url, proxy=proxy, trust_env=trust_env)
+    if explicit is not None or proxy is not None or not trust_env:
+        return Route(explicit)
+    try:
+        found, auth = get_env_proxy_for_url(URL(base_url))
+    except LookupError:  # NO_PROXY names the host, or no proxy is set for its scheme
+        return Route()
+    if auth is not None:  # aiohttp strips them from the environment's URL; they go back in the URL
+        found = found.with_user(auth.login).with_password(auth.password)
+    return Route(found)
 
 
 def tls_error(exc: aiohttp.ClientConnectorCertificateError, *, url: str) -> KeepnetTLSError:

@@ -100,7 +100,7 @@ def _warn_unreadable(result: OverLimitCompanies) -> None:
             "keepnet_unreadable_limits",
             count=len(odd),
             companies=[c.company_name[:80] for c in odd[:5]],
-            values=[(c.number_of_users or "")[:20] for c in odd[:5]],
+            values=[c.limit_text for c in odd[:5]],
         )
 
 

@@ -27,7 +27,7 @@ from bot.keepnet.errors import (
     KeepnetResponseError,
     KeepnetUnavailableError,
 )
-from bot.keepnet.models import CompanyPage, TokenResponse
+from bot.keepnet.models import TokenResponse
 
 __all__ = [
     "BASE_URL_REMEDIATION",
@@ -36,7 +36,6 @@ __all__ = [
     "TOKEN_PATH",
     "RetryableError",
     "decode_export_error",
-    "decode_page",
     "decode_response",
     "decode_token",
     "export_body",
@@ -225,24 +224,6 @@ def raise_for_envelope(data: Mapping[str, Any], *, status: int) -> None:
     raise KeepnetResponseError(
         f"Keepnet answered {status} with status {result or 'missing'}: {text}", status=status
     )
-
-
-def decode_page(data: Mapping[str, Any]) -> CompanyPage:
-    """The ``CompanyPage`` inside a search envelope's ``data``.
-
-    Raises:
-        KeepnetResponseError: the rows are not in the documented shape.
-    """
-    try:
-        return CompanyPage.model_validate(data)
-    except ValidationError as exc:
-        raise KeepnetResponseError(
-            f"Keepnet sent a search page in an unexpected shape ({exc.error_count()} errors)."
-        ) from exc
-    except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:  # never a generic crash
-        raise KeepnetResponseError(
-            f"Keepnet sent a search page in an unexpected shape ({type(exc).__name__})."
-        ) from exc
 
 
 def decode_token(status: int, headers: Mapping[str, str], body: bytes, *, now: datetime) -> TokenResponse:

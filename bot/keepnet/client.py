@@ -99,6 +99,7 @@ class KeepnetClient:
         self._ssl = _network.ssl_context(ca_bundle)
         self._trust_env = trust_env
         self._proxy = proxy or None
+        self._route: _network.Route | None = None
         self._slots = asyncio.Semaphore(self._concurrency)
         self._max_pages = max(1, max_pages)
         self._max_response_bytes = max(1, max_response_bytes)
@@ -249,14 +250,12 @@ class KeepnetClient:
         self, path: str, *, limits: aiohttp.ClientTimeout, **kwargs: Any
     ) -> aiohttp.ClientResponse:
         """One HTTP request, logged as one line (never its headers or body)."""
+        if self._route is None:  # once per client: aiohttp would look the environment up on every request
+            self._route = await asyncio.to_thread(_network.route, self._base, self._proxy, self._trust_env)
         if self._session is None:
-            self._session = aiohttp.ClientSession(
-                trust_env=self._trust_env, connector=aiohttp.TCPConnector(ssl=self._ssl)
-            )
+            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=self._ssl))
         url = self._base + path
-        proxy = _network.proxy_for(url, proxy=self._proxy, trust_env=self._trust_env)
-        if proxy is not None:
-            kwargs["proxy"] = proxy
+        kwargs.update(self._route.options())
         started = time.perf_counter()
         status: int | None = None
         error: str | None = None

@@ -28,7 +28,7 @@ PRICING = Pricing(
 
 
 def _company(i: int, name: str, limit: int, users: int, license_type: str = "Custom") -> Company:
-    return Company.model_validate(
+    return Company.from_wire(
         {
             "companyResourceId": f"id-{i}",
             "companyName": name,

@@ -107,10 +107,14 @@ def server_context(ca: TestCA, folder: Path) -> ssl.SSLContext:
 
 @dataclass
 class RecordingProxy:
-    """A forward HTTP proxy on loopback; ``seen`` lists the absolute URLs it was asked for."""
+    """A forward HTTP proxy on loopback; ``seen`` lists the absolute URLs it was asked for.
+
+    ``credentials`` lists each request's ``Proxy-Authorization`` header ("" when none was sent).
+    """
 
     url: str
     seen: list[str] = field(default_factory=list)
+    credentials: list[str] = field(default_factory=list)
 
 
 @asynccontextmanager
@@ -124,6 +128,7 @@ async def run_proxy() -> AsyncIterator[RecordingProxy]:
         if not target.startswith("http://"):
             return web.Response(status=400, text="absolute http:// URI expected")
         proxy.seen.append(target)
+        proxy.credentials.append(request.headers.get("Proxy-Authorization", ""))
         headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_BY_HOP}
         async with upstream.request(
             request.method, target, headers=headers, data=await request.read()

@@ -78,8 +78,8 @@ class TestPaging:
         ids = [c.company_resource_id for c in result.companies]
         assert len(ids) == len(set(ids)) == count == result.total_records
         assert set(ids) == _ids(rows)
-        created = [c.create_time for c in result.companies if c.create_time is not None]
-        assert len(created) == count
+        created_at = {str(row["companyResourceId"]): row["createTime"] for row in rows}
+        created = [datetime.fromisoformat(created_at[str(i)]) for i in ids]
         assert created == sorted(created, reverse=True)  # the server's CreateTime-descending order
         assert result.pages_read == max(1, math.ceil(count / 100))
         assert sorted(b["pageNumber"] for b in bodies) == list(range(1, result.pages_read + 1))

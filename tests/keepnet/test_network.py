@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,21 @@ class TestProxy:
                 result = await client.fetch_over_limit()
         assert len(result.companies) == 3
         assert proxy.seen == [sandbox.base_url + TOKEN, sandbox.base_url + SEARCH]
+
+    async def test_env_proxy_credentials_are_sent(
+        self, make_client: MakeClient, no_proxy_env: pytest.MonkeyPatch
+    ) -> None:
+        """HTTP_PROXY=http://user:pass@host: every request carries Basic proxy credentials, none leak into the URL."""
+        async with run_proxy() as proxy, run_sandbox(companies=over_limit_companies(3)) as sandbox:
+            with_login = proxy.url.replace("http://", "http://ops:s3cret@")
+            no_proxy_env.setenv("HTTP_PROXY", with_login)
+            no_proxy_env.setenv("HTTPS_PROXY", with_login)
+            async with make_client(sandbox) as client:
+                await client.fetch_over_limit()
+                await client.fetch_over_limit()
+        expected = "Basic " + base64.b64encode(b"ops:s3cret").decode()
+        assert proxy.credentials == [expected] * 3  # token, then two searches
+        assert all("s3cret" not in url for url in proxy.seen)
 
     async def test_no_proxy_host_goes_direct(
         self, make_client: MakeClient, no_proxy_env: pytest.MonkeyPatch

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.keepnet import _wire
+from bot.keepnet._search_page import decode_page
 from bot.keepnet.errors import (
     KeepnetCredentialsRejected,
     KeepnetInvalidClientError,
@@ -203,7 +204,7 @@ class TestDecodeResponse:
 
     def test_page_decodes_companies(self) -> None:
         """A search page's data decodes into companies with the server's paging echo."""
-        page = _wire.decode_page(
+        page = decode_page(
             {
                 "results": [{"companyResourceId": "a1", "numberOfUsers": 5}],
                 "pageSize": 1,
@@ -217,11 +218,11 @@ class TestDecodeResponse:
     def test_page_in_wrong_shape_is_response_error(self) -> None:
         """Rows that are not objects are a response error, not a crash."""
         with pytest.raises(KeepnetResponseError):
-            _wire.decode_page({"results": ["not a company"]})
+            decode_page({"results": ["not a company"]})
 
     def test_row_without_id_is_kept(self) -> None:
         """The spec allows a null companyResourceId: the row is kept, its id None."""
-        page = _wire.decode_page({"results": [{"companyName": "no id", "companyResourceId": None}]})
+        page = decode_page({"results": [{"companyName": "no id", "companyResourceId": None}]})
         assert page.results is not None
         assert page.results[0].company_resource_id is None
 

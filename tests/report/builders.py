@@ -17,7 +17,7 @@ ISTANBUL = ZoneInfo("Europe/Istanbul")
 
 def company(index: int, name: str, limit: str | None = "100", users: int = 110) -> Company:
     """One company row (``numberOfUsers`` as the string Keepnet sends)."""
-    return Company.model_validate(
+    return Company.from_wire(
         {
             "companyResourceId": f"c{index}",
             "companyName": name,

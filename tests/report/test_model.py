@@ -13,7 +13,7 @@ NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 
 def company(cid: str, name: str, limit: Any, users: int, *, limited: bool = True) -> Company:
     """A company as Keepnet's search returns it (numberOfUsers is a string)."""
-    return Company.model_validate(
+    return Company.from_wire(
         {
             "companyResourceId": cid,
             "companyName": name,
@@ -59,7 +59,7 @@ class TestCompanyModel:
 
     def test_missing_optional_fields_are_tolerated(self) -> None:
         """Only the id is required; everything else has a default."""
-        parsed = Company.model_validate({"companyResourceId": "x", "companyName": None})
+        parsed = Company.from_wire({"companyResourceId": "x", "companyName": None})
         assert parsed.company_name == ""
         assert parsed.target_user_count == 0
 

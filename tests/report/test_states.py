@@ -61,7 +61,7 @@ def test_with_states_orders_needs_action_by_excess_and_counts() -> None:
 
 def test_future_renewal_only() -> None:
     rows = [
-        Company.model_validate(
+        Company.from_wire(
             {
                 "companyResourceId": "a",
                 "numberOfUsers": "1",
@@ -69,7 +69,7 @@ def test_future_renewal_only() -> None:
                 "licenseEndDate": "2027-03-01T00:00:00Z",
             }
         ),
-        Company.model_validate(
+        Company.from_wire(
             {
                 "companyResourceId": "b",
                 "numberOfUsers": "1",
@@ -77,7 +77,7 @@ def test_future_renewal_only() -> None:
                 "licenseEndDate": "2020-03-01T00:00:00Z",
             }
         ),
-        Company.model_validate(
+        Company.from_wire(
             {
                 "companyResourceId": "c",
                 "numberOfUsers": "1",
@@ -139,10 +139,10 @@ def test_thread_notes() -> None:
 def test_a_customer_without_an_id_needs_action_and_has_no_state() -> None:
     """No companyResourceId: counted as needing action, listed, but no state (so no menu) is kept for it."""
     rows = [
-        Company.model_validate(
+        Company.from_wire(
             {"companyResourceId": "", "companyName": "No id", "numberOfUsers": "1", "targetUserCount": 9}
         ),
-        Company.model_validate(
+        Company.from_wire(
             {"companyResourceId": "a", "companyName": "A", "numberOfUsers": "1", "targetUserCount": 5}
         ),
     ]

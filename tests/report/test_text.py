@@ -16,7 +16,7 @@ ISTANBUL = ZoneInfo("Europe/Istanbul")
 
 
 def _company(index: int, name: str, limit: str | None, users: int) -> Company:
-    return Company.model_validate(
+    return Company.from_wire(
         {
             "companyResourceId": f"c{index}",
             "companyName": name,

@@ -383,10 +383,10 @@ def test_a_customer_without_an_id_needs_action_but_gets_no_menu() -> None:
     from bot.report.states import with_states
 
     rows = [
-        Company.model_validate(
+        Company.from_wire(
             {"companyResourceId": None, "companyName": "No id", "numberOfUsers": "1", "targetUserCount": 9}
         ),
-        Company.model_validate(
+        Company.from_wire(
             {"companyResourceId": "a", "companyName": "Has id", "numberOfUsers": "1", "targetUserCount": 5}
         ),
     ]

@@ -82,7 +82,7 @@ def test_summary_state_column_and_needs_action_part() -> None:
 
 def test_renewal_option_and_no_menu_without_an_id() -> None:
     companies = [
-        Company.model_validate(
+        Company.from_wire(
             {
                 "companyResourceId": "r1",
                 "companyName": "Renews",
@@ -91,10 +91,10 @@ def test_renewal_option_and_no_menu_without_an_id() -> None:
                 "licenseEndDate": "2027-03-01T00:00:00Z",
             }
         ),
-        Company.model_validate(
+        Company.from_wire(
             {"companyResourceId": "", "companyName": "No id", "numberOfUsers": "10", "targetUserCount": 40}
         ),
-        Company.model_validate(
+        Company.from_wire(
             {
                 "companyResourceId": "x" * 200,
                 "companyName": "Long id",

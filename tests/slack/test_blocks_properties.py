@@ -41,7 +41,7 @@ def reports(draw: st.DrawFn) -> OverageReport:
     limit = draw(limits)
     users = draw(st.integers(0, 1_000_000))
     companies = [
-        Company.model_validate(
+        Company.from_wire(
             {
                 "companyResourceId": f"c{i}",
                 "companyName": pool[i % len(pool)],

@@ -369,10 +369,10 @@ def test_a_customer_without_an_id_gets_no_decide_buttons() -> None:
     from bot.keepnet.models import Company
 
     rows = [
-        Company.model_validate(
+        Company.from_wire(
             {"companyResourceId": None, "companyName": "No id", "numberOfUsers": "1", "targetUserCount": 9}
         ),
-        Company.model_validate(
+        Company.from_wire(
             {"companyResourceId": "a", "companyName": "Has id", "numberOfUsers": "1", "targetUserCount": 5}
         ),
     ]
