@@ -21,11 +21,11 @@ from bot.deps import Deps
 from bot.keepnet.errors import KeepnetError
 from bot.report.model import OverageReport
 from bot.slack import messages
-from bot.slack._blocks_table import has_table, tables_as_sections
 from bot.slack._blocks_text import escape
 from bot.slack.blocks import build_error_message, build_report_message
 from bot.slack.error_replies import slack_error_code
 from bot.slack.errors import post_error
+from bot.slack.table_fallback import send_blocks
 from bot.slack.uploads import upload_export
 
 __all__ = ["AFTER_SUMMARY_ERRORS", "REPORT_EVENT_TYPE", "Posted", "SlackChannelPoster", "failure_reason"]
@@ -173,26 +173,11 @@ class SlackChannelPoster:
         metadata = (
             None if period is None else {"event_type": REPORT_EVENT_TYPE, "event_payload": {"period": period}}
         )
-        try:
-            return await self._client.chat_postMessage(
-                channel=self.channel,
-                text=message["text"],
-                blocks=message["blocks"],
-                unfurl_links=False,
-                metadata=metadata,
-            )
-        except SlackApiError as exc:
-            if slack_error_code(exc) != "invalid_blocks" or not has_table(message["blocks"]):
-                raise
-            log.warning(
-                "slack_table_refused",
-                channel=self.channel,
-                detail=str(exc.response.get("errors") or "")[:300],
-            )
-        return await self._client.chat_postMessage(
+        return await send_blocks(
+            self._client.chat_postMessage,
             channel=self.channel,
+            blocks=message["blocks"],
             text=message["text"],
-            blocks=tables_as_sections(message["blocks"]),
             unfurl_links=False,
             metadata=metadata,
         )

@@ -182,6 +182,31 @@ class TestDecideFourWays:
             assert _state_column(_blocks(await _report(bot)))["Initech"] == "needs action"
 
 
+class TestTableRefused:
+    """A workspace that refuses the table block still sees each decision in the message."""
+
+    async def test_the_update_after_a_decision_falls_back_to_sections(self) -> None:
+        """chat.update answered invalid_blocks: once more with the rows as sections, the new state shown, a warning."""
+        async with run_bot(companies=_companies(), clock=WallClock(DEC_7), overage_cache_s=0) as bot:
+            bot.fake.reject_tables = True
+            message = await _report(bot)
+            assert all(b["type"] != "table" for b in _blocks(message))
+            with capture_logs() as logs:
+                await bot.choose(_row(_blocks(message), "Hooli"), f"billed:{_id(5)}", message=message)
+                await _settle(bot)
+            refused, accepted = _updates(bot)
+            assert any(b["type"] == "table" for b in _blocks(refused))
+            blocks = _blocks(accepted)
+            assert all(b["type"] != "table" for b in blocks)
+            assert accepted["ts"] == message["ts"]
+            assert "*4* need action · 1 handled" in blocks[1]["text"]["text"]
+            shown = "\n".join(b["text"]["text"] for b in blocks if b["type"] == "section")
+            assert "*Hooli*" in shown
+            assert "billed" in shown
+            assert [e for e in logs if e["event"] == "slack_table_refused" and e["method"] == "chat_update"]
+            assert not [e for e in logs if e["event"] == "decision_update_failed"]
+
+
 class TestRefusals:
     """Nothing is recorded for non-approvers, forged values, second clicks and redeliveries."""
 

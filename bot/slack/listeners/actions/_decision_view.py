@@ -20,6 +20,7 @@ from bot.report.states import decision_note
 from bot.slack._blocks_decisions import RowsOrigin, review_blocks
 from bot.slack._blocks_text import safe_name
 from bot.slack.blocks import ACTION_REFRESH, HEADER_WEEKLY, build_report_message
+from bot.slack.table_fallback import send_blocks
 
 __all__ = ["SLACK_SEND_ERRORS", "note_in_thread", "rerender"]
 
@@ -87,8 +88,8 @@ async def rerender(
             report = dataclasses.replace(report, top_n=top_n)
         since = origin.since_time if origin is not None else now
         message = build_report_message(report, tz=deps.settings.tz, now=now, weekly=weekly, since=since)
-        await client.chat_update(
-            channel=channel, ts=message_ts, text=message["text"], blocks=message["blocks"]
+        await send_blocks(
+            client.chat_update, channel=channel, blocks=message["blocks"], ts=message_ts, text=message["text"]
         )
     except SLACK_SEND_ERRORS as exc:
         log.warning("decision_update_failed", channel=channel, error=type(exc).__name__)
